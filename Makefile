@@ -1,0 +1,29 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both build .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+REQS := requirements/runtime.txt requirements/tests.txt setup.py
+
+.PHONY: venv demo test clean-venv
+
+venv: $(STAMP)
+
+# The stamp depends on the requirement files: a second `make venv` is a no-op in seconds,
+# and changing a pin reinstalls.
+$(STAMP): $(REQS)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade --quiet "pip<26" wheel
+	$(PY) -m pip install --quiet -r requirements/runtime.txt -r requirements/tests.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
+	@touch $(STAMP)
+
+demo: venv
+	$(PY) tools/demo.py
+
+test: venv
+	$(PY) -m pytest tests -q -p no:cacheprovider
+
+clean-venv:
+	rm -rf $(VENV)

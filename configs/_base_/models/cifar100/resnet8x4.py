@@ -1,0 +1,11 @@
+# resnet8x4 of the CRD/RepDistiller CIFAR suite as a 100-class mmpretrain classifier.
+model = dict(
+    type='ImageClassifier',
+    backbone=dict(type='CifarResNet', depth=8, num_filters=(32, 64, 128, 256)),
+    neck=dict(type='GlobalAveragePooling'),
+    head=dict(
+        type='LinearClsHead',
+        num_classes=100,
+        in_channels=256,
+        loss=dict(type='CrossEntropyLoss', loss_weight=1.0)),
+)

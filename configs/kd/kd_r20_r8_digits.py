@@ -1,0 +1,12 @@
+# KD, ResNet20 -> ResNet8 on the embedded digits dataset (the demo's student).
+_base_ = [
+    '../_base_/distill/kd.py', '../_base_/datasets/digits.py',
+    '../_base_/schedules/digits_30e.py', '../_base_/default_runtime.py'
+]
+from sokd_mm.utils import base_model  # noqa: E402
+
+default_scope = 'mmrazor'
+model = dict(
+    architecture=base_model('resnet8', num_classes=10),
+    teacher=base_model('resnet20', num_classes=10))
+val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

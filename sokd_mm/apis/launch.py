@@ -1,0 +1,29 @@
+"""Distributed start-up that also works without GPUs (gloo), for CPU DDP runs and tests.
+
+mmengine's ``init_dist('pytorch')`` calls ``torch.cuda.set_device`` unconditionally, and
+``Runner.wrap_model`` passes ``device_ids=[LOCAL_RANK]`` to DDP, which torch rejects for CPU
+modules. On a machine without CUDA we initialise the gloo process group ourselves (mmengine
+then skips its own set-up) and wrap the model with ``device_ids=None``.
+"""
+import os
+
+import torch
+import torch.distributed as dist
+from mmengine.config import Config
+
+
+def prepare_distributed(cfg: Config, launcher: str) -> None:
+    """Adjust ``cfg`` (and start the process group on CPU) for ``launcher``."""
+    cfg.launcher = launcher
+    if launcher == 'none' or torch.cuda.is_available():
+        return
+    if launcher != 'pytorch':
+        raise RuntimeError(f'--launcher {launcher} needs GPUs; on a CPU-only machine use '
+                           '--launcher pytorch (tools/dist_train.sh does) with the gloo backend.')
+    cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo', rank=int(os.environ['RANK']),
+                                world_size=int(os.environ['WORLD_SIZE']))
+    wrapper = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper

@@ -1,0 +1,1 @@
+from . import algorithms, backbones, connectors, distillers, losses  # noqa: F401

@@ -1,0 +1,5 @@
+from .strict_teacher_distill import (StrictTeacherDistill, TeacherCheckpointError,
+                                     extract_state_dict, load_teacher_strictly)
+
+__all__ = ['StrictTeacherDistill', 'TeacherCheckpointError', 'extract_state_dict',
+           'load_teacher_strictly']

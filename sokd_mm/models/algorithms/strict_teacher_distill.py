@@ -1,0 +1,102 @@
+"""mmrazor's single-teacher distillation with a teacher checkpoint that must fit.
+
+``SingleTeacherDistill`` loads ``teacher_ckpt`` with ``strict=False`` and only logs mismatched
+keys, so a checkpoint of the wrong architecture silently leaves a randomly initialised teacher
+that the student then learns from. Here the checkpoint must match the teacher exactly; a
+mismatch stops the run naming the first missing/unexpected keys and how to fix it.
+"""
+from collections import OrderedDict
+from typing import Dict, Mapping, Optional
+
+import torch
+from mmengine.runner.checkpoint import CheckpointLoader
+from mmrazor.models import SingleTeacherDistill
+from mmrazor.registry import MODELS
+
+
+class TeacherCheckpointError(ValueError):
+    """``teacher_ckpt`` is missing or does not fit the teacher architecture."""
+
+
+def extract_state_dict(checkpoint: object, path: str) -> Dict[str, torch.Tensor]:
+    """The model weights of an mmengine checkpoint (``state_dict``), a ``{'model': ...}`` file
+    or a bare state dict, with DDP's ``module.`` prefixes removed."""
+    if isinstance(checkpoint, Mapping):
+        for key in ('state_dict', 'model'):
+            if key in checkpoint and isinstance(checkpoint[key], Mapping):
+                checkpoint = checkpoint[key]
+                break
+    if not isinstance(checkpoint, Mapping) or not all(
+            isinstance(v, torch.Tensor) for v in checkpoint.values()):
+        raise TeacherCheckpointError(
+            f'{path} holds no state dict (a mapping of names to tensors under "state_dict", '
+            '"model" or at the top level); give a checkpoint saved by training the teacher.')
+    return OrderedDict((k[7:] if k.startswith('module.') else k, v) for k, v in checkpoint.items())
+
+
+def load_teacher_strictly(teacher: torch.nn.Module, path: str) -> None:
+    try:
+        checkpoint = CheckpointLoader.load_checkpoint(path, map_location='cpu')
+    except FileNotFoundError:
+        raise TeacherCheckpointError(
+            f'teacher_ckpt {path!r} does not exist. Train the teacher first (configs/vanilla/ or '
+            'configs/soteacher/) and pass its checkpoint, e.g. --cfg-options '
+            'model.teacher_ckpt=work_dirs/<teacher>/epoch_240.pth') from None
+    state = extract_state_dict(checkpoint, path)
+    expected = teacher.state_dict()
+    missing = [k for k in expected if k not in state]
+    unexpected = [k for k in state if k not in expected]
+    wrong_shape = [f'{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(v.shape)}'
+                   for k, v in expected.items() if k in state and state[k].shape != v.shape]
+    if missing or unexpected or wrong_shape:
+        hint = ''
+        if any(not k.startswith(('backbone.', 'neck.', 'head.', 'data_preprocessor.'))
+               for k in unexpected):
+            hint = (' The keys look like a plain PyTorch (RepDistiller/mdistiller) checkpoint: '
+                    'convert it with tools/model_converters/convert_repdistiller.py.')
+        raise TeacherCheckpointError(
+            f'teacher_ckpt {path} does not fit the teacher architecture: '
+            f'{len(missing)} missing keys (first: {missing[:3]}), {len(unexpected)} unexpected '
+            f'keys (first: {unexpected[:3]}), {len(wrong_shape)} shape mismatches (first: '
+            f'{wrong_shape[:2]}). Check that model.teacher is the architecture the checkpoint '
+            f'was trained with.{hint}')
+    teacher.load_state_dict(state, strict=True)
+
+
+@MODELS.register_module()
+class StrictTeacherDistill(SingleTeacherDistill):
+    """``SingleTeacherDistill`` whose ``teacher_ckpt`` is loaded strictly (see module doc).
+
+    Args:
+        teacher_ckpt: local path of the trained teacher. ``None`` is refused unless
+            ``allow_random_teacher=True`` (smoke tests only): distilling from an untrained
+            teacher is almost always a config mistake.
+        student_loss_weight: weight of the student's own task loss (``w_ce``). It lives here,
+            not in the student's head config, so that swapping the student keeps it
+            (RepDistiller's KD uses 0.1 with KD weight 0.9; the SoTeacher runs 0.5 / 0.5).
+    """
+
+    def __init__(self, teacher_ckpt: Optional[str] = None, allow_random_teacher: bool = False,
+                 student_loss_weight: float = 1.0, **kwargs) -> None:
+        if not isinstance(student_loss_weight, (int, float)) or student_loss_weight < 0:
+            raise ValueError('model.student_loss_weight must be a number >= 0, got '
+                             f'{student_loss_weight!r}')
+        super().__init__(teacher_ckpt=None, **kwargs)
+        self.student_loss_weight = float(student_loss_weight)
+        if teacher_ckpt:
+            load_teacher_strictly(self.teacher, teacher_ckpt)
+            self.teacher._is_init = True  # keep init_weights() from overwriting it
+        elif not allow_random_teacher:
+            raise TeacherCheckpointError(
+                'model.teacher_ckpt is not set: the student would learn from an untrained '
+                'teacher. Pass the teacher checkpoint, e.g. --cfg-options '
+                'model.teacher_ckpt=work_dirs/<teacher>/epoch_240.pth (or set '
+                'model.allow_random_teacher=True for a smoke test).')
+
+    def loss(self, batch_inputs: torch.Tensor, data_samples=None) -> dict:
+        losses = super().loss(batch_inputs, data_samples)
+        if self.student_loss_weight != 1.0:
+            for key in losses:
+                if key.startswith('student.') and 'loss' in key:
+                    losses[key] = losses[key] * self.student_loss_weight
+        return losses

@@ -1,0 +1,3 @@
+from .conv_reg import ConnectorShapeError, ConvRegConnector
+
+__all__ = ['ConvRegConnector', 'ConnectorShapeError']

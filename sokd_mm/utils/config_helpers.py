@@ -1,0 +1,47 @@
+"""Helpers that configs import to compose teachers and students from the base model configs.
+
+mmengine forbids two ``_base_`` files defining the same key, so a distillation config cannot
+inherit two ``model`` definitions (teacher and student). ``base_model`` reads one
+``configs/_base_/models/<dataset>/<arch>.py`` and returns its ``model`` dict, ready to drop into
+``architecture=`` or ``teacher=`` of a distillation config.
+"""
+import copy
+import difflib
+import os.path as osp
+from typing import Optional
+
+from mmengine.config import Config
+
+CONFIG_ROOT = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs')
+
+
+def available_base_models(dataset: str = 'cifar100') -> list:
+    import glob
+    return sorted(osp.splitext(osp.basename(p))[0]
+                  for p in glob.glob(osp.join(CONFIG_ROOT, '_base_', 'models', dataset, '*.py')))
+
+
+def base_model(name: str, num_classes: Optional[int] = None, dataset: str = 'cifar100',
+               replace: bool = True) -> dict:
+    """The classifier of ``configs/_base_/models/<dataset>/<name>.py``.
+
+    Args:
+        name: architecture name, e.g. ``'resnet56'`` (or a path to a config file).
+        num_classes: override the head's class count (e.g. 10 for the digits dataset).
+        replace: mark the dict ``_delete_=True`` so that it replaces, rather than merges into,
+            the teacher/student of a parent config (a different architecture has other keys).
+    """
+    path = name if name.endswith('.py') else osp.join(CONFIG_ROOT, '_base_', 'models', dataset,
+                                                      f'{name}.py')
+    if not osp.isfile(path):
+        names = available_base_models(dataset)
+        close = difflib.get_close_matches(name, names, n=3)
+        raise ValueError(f'Unknown model {name!r} for {dataset}: no {path}. '
+                         f'Did you mean {close}? Available: {names}')
+    model = copy.deepcopy(Config.fromfile(path)['model'].to_dict())
+    model['_scope_'] = 'mmpretrain'  # teacher/student sit inside an mmrazor-scoped algorithm
+    if num_classes is not None:
+        model['head']['num_classes'] = num_classes
+    if replace:
+        model['_delete_'] = True
+    return model
