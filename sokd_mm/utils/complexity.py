@@ -1,0 +1,41 @@
+"""Parameter and MAC counts of base models, with mmengine's complexity counter."""
+from typing import Dict, List
+
+import torch
+
+
+def build_base_classifier(arch: str, dataset: str = 'cifar100') -> torch.nn.Module:
+    from mmengine.config import Config
+    from mmpretrain.registry import MODELS
+
+    from .config_helpers import base_model
+    cfg = base_model(arch, dataset=dataset, replace=False)
+    cfg.pop('_scope_')
+    return MODELS.build(Config(dict(model=cfg)).model)
+
+
+def measure(arch: str, shape: int = 32) -> Dict[str, float]:
+    """``{'params_m': ..., 'macs_m': ...}`` for a 3 x shape x shape input."""
+    from mmengine.analysis import get_model_complexity_info
+    model = build_base_classifier(arch).eval()
+
+    class Logits(torch.nn.Module):  # the counter traces forward(x) -> tensor
+
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, x):
+            return self.m.head.fc(self.m.neck(self.m.backbone(x))[-1])
+
+    info = get_model_complexity_info(Logits(model), input_shape=(3, shape, shape),
+                                     show_table=False, show_arch=False)
+    return dict(params_m=info['params'] / 1e6, macs_m=info['flops'] / 1e6)
+
+
+def complexity_table(archs: List[str], shape: int = 32) -> str:
+    rows = ['| model | params (M) | MACs (M) |', '|---|---:|---:|']
+    for arch in archs:
+        m = measure(arch, shape)
+        rows.append(f"| {arch} | {m['params_m']:.2f} | {m['macs_m']:.1f} |")
+    return '\n'.join(rows)

@@ -1,0 +1,89 @@
+"""Shared fixtures: CIFAR-100 files generated in the original pickle format, a teacher
+checkpoint, and a helper that runs the real command-line tools in a subprocess."""
+import os
+import os.path as osp
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+PYTHON = sys.executable
+
+
+def write_cifar100(root: str, n_train: int = 200, n_test: int = 100, seed: int = 0) -> str:
+    """Write ``root/cifar-100-python/{train,test,meta}`` exactly as the official archive lays
+    them out (latin1-compatible pickles of dicts with ``data`` N x 3072 uint8 in CHW order,
+    ``fine_labels``, ``coarse_labels``, ``filenames``, ``batch_label``)."""
+    rng = np.random.RandomState(seed)
+    folder = osp.join(root, 'cifar-100-python')
+    os.makedirs(folder, exist_ok=True)
+    for split, n in (('train', n_train), ('test', n_test)):
+        fine = [i % 100 for i in range(n)]
+        entry = {
+            'filenames': [f'img_{i}.png' for i in range(n)],
+            'batch_label': f'{split}ing batch 1 of 1',
+            'fine_labels': fine,
+            'coarse_labels': [f // 5 for f in fine],
+            'data': rng.randint(0, 256, size=(n, 3072), dtype=np.uint8),
+        }
+        with open(osp.join(folder, split), 'wb') as f:
+            pickle.dump(entry, f, protocol=2)
+    with open(osp.join(folder, 'meta'), 'wb') as f:
+        pickle.dump({'fine_label_names': [f'c{i}' for i in range(100)],
+                     'coarse_label_names': [f'g{i}' for i in range(20)]}, f, protocol=2)
+    return root
+
+
+@pytest.fixture(scope='session')
+def cifar100_root(tmp_path_factory) -> str:
+    return write_cifar100(str(tmp_path_factory.mktemp('cifar100')))
+
+
+@pytest.fixture(scope='session')
+def resnet56_ckpt(tmp_path_factory) -> str:
+    """A (randomly initialised) resnet56 classifier checkpoint in mmengine's format."""
+    import torch
+
+    from sokd_mm.utils.complexity import build_base_classifier
+    torch.manual_seed(0)
+    model = build_base_classifier('resnet56')
+    path = str(tmp_path_factory.mktemp('teacher') / 'resnet56.pth')
+    torch.save({'state_dict': model.state_dict(), 'meta': {}}, path)
+    return path
+
+
+def small_cifar_options(root: str, batch: int = 16, epochs: int = 1) -> list:
+    """--cfg-options that point a CIFAR-100 config at generated files and shrink the run."""
+    opts = [f'train_cfg.max_epochs={epochs}', 'train_cfg.val_interval=1',
+            'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
+            'visualizer.vis_backends=[dict(type="LocalVisBackend")]']
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        opts += [f'{loader}.dataset.data_root={root}', f'{loader}.dataset.check_md5=False',
+                 f'{loader}.batch_size={batch}', f'{loader}.num_workers=0',
+                 f'{loader}.persistent_workers=False']
+    return opts
+
+
+def run_tool(args: list, cwd: str = REPO, timeout: int = 600, env: dict = None,
+             check: bool = True) -> subprocess.CompletedProcess:
+    full_env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + osp.join(REPO, 'tests', 'helpers'),
+                    OMP_NUM_THREADS='1', **(env or {}))
+    proc = subprocess.run(args, cwd=cwd, env=full_env, capture_output=True, text=True,
+                          timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f'{" ".join(args)} failed ({proc.returncode}):\n'
+                             f'{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}')
+    return proc
+
+
+@pytest.fixture
+def train_tool():
+    def run(config: str, *options: str, check: bool = True, extra: list = ()):
+        args = [PYTHON, osp.join(REPO, 'tools', 'train.py'), config, *extra]
+        if options:
+            args += ['--cfg-options', *options]
+        return run_tool(args, check=check)
+    return run
