@@ -58,8 +58,7 @@ def resnet56_ckpt(tmp_path_factory) -> str:
 def small_cifar_options(root: str, batch: int = 16, epochs: int = 1) -> list:
     """--cfg-options that point a CIFAR-100 config at generated files and shrink the run."""
     opts = [f'train_cfg.max_epochs={epochs}', 'train_cfg.val_interval=1',
-            'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1',
-            'visualizer.vis_backends=[dict(type="LocalVisBackend")]']
+            'default_hooks.logger.interval=1', 'default_hooks.checkpoint.interval=1']
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         opts += [f'{loader}.dataset.data_root={root}', f'{loader}.dataset.check_md5=False',
                  f'{loader}.batch_size={batch}', f'{loader}.num_workers=0',
