@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# Test-only modules (reference architectures, a weight-dump hook) importable by name.
+sys.path.insert(0, osp.join(REPO, 'tests', 'helpers'))
 PYTHON = sys.executable
 
 

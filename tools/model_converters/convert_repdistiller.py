@@ -18,7 +18,10 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if not osp.isfile(args.src):
         raise SystemExit(f'{args.src} does not exist')
-    convert_checkpoint(args.arch, args.src, args.dst)
+    try:
+        convert_checkpoint(args.arch, args.src, args.dst)
+    except ValueError as e:
+        raise SystemExit(f'Cannot convert {args.src}: {e}') from None
     print(f'Saved {args.dst} for configs/_base_/models/cifar100/{args.arch}.py')
 
 

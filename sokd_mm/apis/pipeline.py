@@ -1,0 +1,96 @@
+"""Run a sequence of trainings (teachers, then students that need them) in one process, reuse
+finished runs, and collect their accuracies. Used by ``tools/demo.py``."""
+import json
+import os
+import os.path as osp
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from mmengine.config import Config
+
+
+@dataclass
+class RunSpec:
+    """One training run: a config, the run it takes its teacher from, config overrides."""
+    name: str
+    config: str
+    role: str  # 'teacher' or 'student'
+    teacher_from: Optional[str] = None
+    options: Dict = field(default_factory=dict)
+
+
+def _last_checkpoint(work_dir: str) -> Optional[str]:
+    path = osp.join(work_dir, 'last_checkpoint')
+    if osp.isfile(path):
+        with open(path) as f:
+            ckpt = f.read().strip()
+        return ckpt if osp.isfile(ckpt) else None
+    return None
+
+
+def _metric(metrics: Dict, *names: str) -> Optional[float]:
+    for name in names:
+        if name in metrics:
+            return float(metrics[name])
+    return None
+
+
+def run_one(spec: RunSpec, root: str, results: Dict[str, Dict]) -> Dict:
+    """Train ``spec`` under ``root/<name>`` unless it finished before; return its result."""
+    from mmengine.runner import Runner
+    work_dir = osp.join(root, spec.name)
+    result_file = osp.join(work_dir, 'result.json')
+    if osp.isfile(result_file):
+        with open(result_file) as f:
+            return json.load(f)
+    cfg = Config.fromfile(spec.config)
+    cfg.merge_from_dict(spec.options)
+    if spec.teacher_from:
+        cfg.merge_from_dict({'model.teacher_ckpt': results[spec.teacher_from]['checkpoint']})
+    cfg.work_dir = work_dir
+    cfg.experiment_name = spec.name
+    # Continue an interrupted run instead of starting over.
+    cfg.resume = _last_checkpoint(work_dir) is not None
+    start = time.time()
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    # Evaluate the final weights once more: a resumed run that had already finished trains
+    # nothing. RuntimeInfoHook keeps the metrics in the message hub as 'val/<name>'
+    # (mmrazor's distill val loop returns nothing).
+    runner.val_loop.run()
+    metrics = {key[4:]: buf.current() for key, buf in runner.message_hub.log_scalars.items()
+               if key.startswith('val/')}
+    result = dict(
+        name=spec.name, role=spec.role, config=spec.config, teacher_from=spec.teacher_from,
+        top1=_metric(metrics, 'accuracy/top1'),
+        teacher_top1=_metric(metrics, 'teacher.accuracy/top1'),
+        seconds=round(time.time() - start, 1), checkpoint=_last_checkpoint(work_dir))
+    with open(result_file, 'w') as f:
+        json.dump(result, f, indent=2)
+    return result
+
+
+def results_table(results: List[Dict]) -> str:
+    rows = ['| run | role | teacher | top-1 (%) | time (s) |', '|---|---|---|---:|---:|']
+    for r in results:
+        rows.append(f"| {r['name']} | {r['role']} | {r['teacher_from'] or '-'} | "
+                    f"{r['top1']:.2f} | {r['seconds']:.0f} |")
+    return '\n'.join(rows)
+
+
+def run_pipeline(specs: List[RunSpec], root: str) -> List[Dict]:
+    os.makedirs(root, exist_ok=True)
+    done: Dict[str, Dict] = {}
+    for i, spec in enumerate(specs, 1):
+        print(f'\n=== [{i}/{len(specs)}] {spec.role} {spec.name} ({spec.config}) ===', flush=True)
+        done[spec.name] = run_one(spec, root, done)
+        print(f"=== {spec.name}: top-1 {done[spec.name]['top1']:.2f}% "
+              f"({done[spec.name]['seconds']:.0f} s) ===", flush=True)
+    results = list(done.values())
+    table = results_table(results)
+    with open(osp.join(root, 'results.md'), 'w') as f:
+        f.write(table + '\n')
+    with open(osp.join(root, 'results.json'), 'w') as f:
+        json.dump(results, f, indent=2)
+    return results
