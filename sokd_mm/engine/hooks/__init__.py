@@ -1,1 +1,3 @@
+from .soteacher_hook import SoTeacherHook
 
+__all__ = ['SoTeacherHook']

@@ -44,6 +44,10 @@ def load_teacher_strictly(teacher: torch.nn.Module, path: str) -> None:
             'model.teacher_ckpt=work_dirs/<teacher>/epoch_240.pth') from None
     state = extract_state_dict(checkpoint, path)
     expected = teacher.state_dict()
+    # A SoTeacher checkpoint also holds its training state (the per-sample ensemble): not
+    # part of the network, so a plain classifier teacher ignores it.
+    state = OrderedDict((k, v) for k, v in state.items()
+                        if k in expected or not k.startswith('soteacher_loss.'))
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]
     wrong_shape = [f'{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(v.shape)}'

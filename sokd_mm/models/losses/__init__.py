@@ -1,1 +1,6 @@
+from .lipschitz_loss import LipschitzLoss, lipschitz_bound
+from .soteacher_loss import (CR_SCHEDULES, SoTeacherConfigError, SoTeacherLoss, cr_weight,
+                             ensemble_rate)
 
+__all__ = ['LipschitzLoss', 'lipschitz_bound', 'SoTeacherLoss', 'SoTeacherConfigError',
+           'cr_weight', 'ensemble_rate', 'CR_SCHEDULES']

@@ -1,0 +1,3 @@
+from .soteacher_classifier import SoTeacherClassifier
+
+__all__ = ['SoTeacherClassifier']
