@@ -4,6 +4,6 @@ Importing the package registers every component in the mmpretrain / mmrazor / mm
 registries; configs reach it through ``custom_imports=dict(imports=['sokd_mm'])``.
 """
 from . import compat  # noqa: F401  (must run before anything imports mmrazor.models)
-from . import apis, datasets, engine, models, utils  # noqa: F401
+from . import apis, datasets, engine, evaluation, models, utils  # noqa: F401
 
 __version__ = '0.1.0'

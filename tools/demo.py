@@ -22,12 +22,16 @@ def demo_specs(epochs: int = None) -> list:
     opts = dict(opts, **{'default_hooks.logger.interval': 10})
     return [
         RunSpec('teacher_resnet20', cfg('vanilla/resnet20_digits.py'), 'teacher', options=opts),
+        RunSpec('teacher_resnet20_soteacher', cfg('soteacher/soteacher_resnet20_digits.py'),
+                'teacher', options=opts),
         RunSpec('student_resnet8_vanilla', cfg('vanilla/resnet8_digits.py'), 'student',
                 options=opts),
         RunSpec('student_resnet8_kd', cfg('kd/kd_r20_r8_digits.py'), 'student',
                 teacher_from='teacher_resnet20', options=opts),
         RunSpec('student_resnet8_fitnet', cfg('fitnet/fitnet_r20_r8_digits.py'), 'student',
                 teacher_from='teacher_resnet20', options=opts),
+        RunSpec('student_resnet8_kd_from_soteacher', cfg('kd/kd_r20_r8_digits.py'), 'student',
+                teacher_from='teacher_resnet20_soteacher', options=opts),
     ]
 
 

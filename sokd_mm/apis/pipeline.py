@@ -66,16 +66,25 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict]) -> Dict:
         top1=_metric(metrics, 'accuracy/top1'),
         teacher_top1=_metric(metrics, 'teacher.accuracy/top1'),
         seconds=round(time.time() - start, 1), checkpoint=_last_checkpoint(work_dir))
+    if spec.role == 'teacher':
+        # SoTeacher's claim is about the probabilities: report their quality too.
+        from .teacher_quality import evaluate_teacher
+        quality = evaluate_teacher(spec.config, result['checkpoint'],
+                                   osp.join(work_dir, 'teacher_quality'), spec.options)
+        result.update(nll=quality['nll'], ece=quality['ece'], entropy=quality['entropy'])
     with open(result_file, 'w') as f:
         json.dump(result, f, indent=2)
     return result
 
 
 def results_table(results: List[Dict]) -> str:
-    rows = ['| run | role | teacher | top-1 (%) | time (s) |', '|---|---|---|---:|---:|']
+    rows = ['| run | role | teacher | top-1 (%) | NLL | ECE (%) | time (s) |',
+            '|---|---|---|---:|---:|---:|---:|']
     for r in results:
+        nll = f"{r['nll']:.4f}" if r.get('nll') is not None else '-'
+        ece = f"{r['ece']:.2f}" if r.get('ece') is not None else '-'
         rows.append(f"| {r['name']} | {r['role']} | {r['teacher_from'] or '-'} | "
-                    f"{r['top1']:.2f} | {r['seconds']:.0f} |")
+                    f"{r['top1']:.2f} | {nll} | {ece} | {r['seconds']:.0f} |")
     return '\n'.join(rows)
 
 

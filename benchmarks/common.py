@@ -1,0 +1,42 @@
+"""Shared helpers of the benchmarks: machine description, timing, JSON output."""
+import json
+import os
+import platform
+import statistics
+import time
+from typing import Callable, Dict
+
+import torch
+
+
+def machine() -> Dict:
+    info = dict(platform=platform.platform(), python=platform.python_version(),
+                torch=torch.__version__, cpu_count=os.cpu_count(),
+                threads=torch.get_num_threads(), cuda=torch.cuda.is_available())
+    if torch.cuda.is_available():
+        info['gpu'] = torch.cuda.get_device_name(0)
+    return info
+
+
+def time_steps(step: Callable[[], None], warmup: int, steps: int, cuda: bool) -> Dict:
+    """Median/mean seconds of ``step`` over ``steps`` calls after ``warmup`` calls."""
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(steps):
+        if cuda:
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        step()
+        if cuda:
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - start)
+    return dict(median_s=statistics.median(times), mean_s=statistics.mean(times),
+                min_s=min(times), steps=steps, warmup=warmup)
+
+
+def write_json(path: str, payload: Dict) -> None:
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(payload, f, indent=2)
+    print(json.dumps(payload, indent=2))

@@ -1,0 +1,3 @@
+from .calibration import CalibrationMetric, calibration_stats
+
+__all__ = ['CalibrationMetric', 'calibration_stats']
