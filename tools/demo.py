@@ -30,6 +30,10 @@ def demo_specs(epochs: int = None) -> list:
                 teacher_from='teacher_resnet20', options=opts),
         RunSpec('student_resnet8_fitnet', cfg('fitnet/fitnet_r20_r8_digits.py'), 'student',
                 teacher_from='teacher_resnet20', options=opts),
+        RunSpec('student_resnet8_sokd_fitnet', cfg('sokd/sokd_fitnet_r20_r8_digits.py'),
+                'student', teacher_from='teacher_resnet20', options=opts),
+        RunSpec('student_resnet8_sokd_kd', cfg('sokd/sokd_kd_r20_r8_digits.py'), 'student',
+                teacher_from='teacher_resnet20', options=opts),
         RunSpec('student_resnet8_kd_from_soteacher', cfg('kd/kd_r20_r8_digits.py'), 'student',
                 teacher_from='teacher_resnet20_soteacher', options=opts),
     ]

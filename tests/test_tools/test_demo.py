@@ -14,6 +14,7 @@ def test_demo_runs_writes_results_and_reuses_finished_runs(tmp_path):
     names = [r['name'] for r in results]
     assert names == ['teacher_resnet20', 'teacher_resnet20_soteacher',
                      'student_resnet8_vanilla', 'student_resnet8_kd', 'student_resnet8_fitnet',
+                     'student_resnet8_sokd_fitnet', 'student_resnet8_sokd_kd',
                      'student_resnet8_kd_from_soteacher']
     for teacher in names[:2]:
         assert osp.isfile(osp.join(work, teacher, 'teacher_quality', 'reliability.png'))

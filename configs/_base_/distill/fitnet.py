@@ -10,7 +10,7 @@ model = dict(
     teacher_ckpt=None,
     student_loss_weight=1.0,
     distiller=dict(
-        type='ConfigurableDistiller',
+        type='ValidatedDistiller',
         student_recorders=dict(hint=dict(type='ModuleOutputs', source='backbone.layer3')),
         teacher_recorders=dict(hint=dict(type='ModuleOutputs', source='backbone.layer3')),
         connectors=dict(

@@ -10,7 +10,7 @@ model = dict(
     teacher_ckpt=None,
     student_loss_weight=0.1,
     distiller=dict(
-        type='ConfigurableDistiller',
+        type='ValidatedDistiller',
         student_recorders=dict(logits=dict(type='ModuleOutputs', source='head.fc')),
         teacher_recorders=dict(logits=dict(type='ModuleOutputs', source='head.fc')),
         distill_losses=dict(

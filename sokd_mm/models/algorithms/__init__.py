@@ -1,5 +1,6 @@
+from .sokd_distill import SoKDDDP, SoKDDistill
 from .strict_teacher_distill import (StrictTeacherDistill, TeacherCheckpointError,
                                      extract_state_dict, load_teacher_strictly)
 
 __all__ = ['StrictTeacherDistill', 'TeacherCheckpointError', 'extract_state_dict',
-           'load_teacher_strictly']
+           'load_teacher_strictly', 'SoKDDistill', 'SoKDDDP']

@@ -1,0 +1,240 @@
+"""SoKD's training step: search the feature-augmentation policy, then train the student.
+
+During the first ``search_epochs`` epochs, every iteration first updates the policy (the
+augmenters' ``alpha``, ``p``, ``m`` and control variates, by its own optimizer ``policy``) to
+lower the student's loss *after* a virtual student step (DARTS, METHODS.md 2.1a)::
+
+    theta'  = theta - eta * (mu * momentum + dL/dtheta + wd * theta)
+    grad_pi = d f(theta')/d pi - eta * [dL(theta + R g')/d pi - dL(theta - R g')/d pi] / (2R)
+    g' = d f(theta')/d theta,  R = 0.01 / |g'|,  f = L = the student's whole objective
+
+with ``d/d pi`` by autograd for the magnitudes (straight-through) and by RELAX for ``p`` and
+``alpha``; ``search='first_order'`` uses ``d L(theta)/d pi`` alone. Virtual students are
+evaluated functionally (``torch.func.functional_call``) with copied BN buffers: the optimizer
+and model are never copied and running statistics are not disturbed. Then the usual student
+step runs with the ``student`` optimizer. After the search the policy is frozen, but a
+sub-policy is still drawn every iteration. The teacher never changes.
+"""
+from typing import Dict, List, Optional
+
+import torch
+from mmengine.logging import MessageHub, print_log
+from mmengine.model import MMDistributedDataParallel
+from mmengine.optim import OptimWrapper, OptimWrapperDict
+from mmrazor.models.utils import add_prefix
+from mmrazor.registry import MODEL_WRAPPERS, MODELS
+from torch.func import functional_call
+
+from ..distillers.sokd import SoKDConfigError, SoKDDistiller
+from .strict_teacher_distill import StrictTeacherDistill
+
+
+@MODELS.register_module()
+class SoKDDistill(StrictTeacherDistill):
+    """Args:
+        search_epochs: epochs of policy search (20; the reference uses 50 for
+            ResNet32x4 -> ResNet8x4). 0 disables the search (fixed initial policy).
+        search: ``'second_order'`` (DARTS, default) or ``'first_order'``.
+        virtual_lr: eta of the virtual step (0.01).
+        fd_step: numerator of R = fd_step / |g'| (0.01).
+        Everything else as ``StrictTeacherDistill``; ``distiller`` must be a SoKDDistiller.
+    """
+
+    def __init__(self, search_epochs: int = 20, search: str = 'second_order',
+                 virtual_lr: float = 0.01, fd_step: float = 0.01, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(self.distiller, SoKDDistiller):
+            raise SoKDConfigError("SoKDDistill needs distiller=dict(type='SoKDDistiller', ...)")
+        if search not in ('second_order', 'first_order'):
+            raise SoKDConfigError("SoKDDistill: search must be 'second_order' or 'first_order', "
+                                  f'got {search!r}')
+        if isinstance(search_epochs, bool) or not isinstance(search_epochs, int) \
+                or search_epochs < 0:
+            raise SoKDConfigError(f'SoKDDistill: search_epochs must be an integer >= 0, got '
+                                  f'{search_epochs!r}')
+        self.search_epochs, self.search = search_epochs, search
+        self.virtual_lr, self.fd_step = float(virtual_lr), float(fd_step)
+        self._checked_schedule = False
+
+    # -- pieces of the objective -------------------------------------------------------------
+    def policy_parameters(self) -> List[torch.nn.Parameter]:
+        return list(self.distiller.augmenters.parameters())
+
+    def _teacher_pass(self, inputs, data_samples) -> None:
+        self.distiller.set_deliveries_override(False)
+        with self.distiller.teacher_recorders, self.distiller.deliveries, torch.no_grad():
+            self.teacher(inputs, data_samples, mode='loss')
+
+    def _student_objective(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
+        """The student's losses given the teacher features recorded last."""
+        self.distiller.set_deliveries_override(True)
+        with self.distiller.student_recorders, self.distiller.deliveries:
+            student = self.student(inputs, data_samples, mode='loss')
+        losses = add_prefix({k: v * self.student_loss_weight if 'loss' in k else v
+                             for k, v in student.items()}, 'student')
+        losses.update(add_prefix(self.distiller.compute_distill_losses(), 'distill'))
+        return losses
+
+    def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
+        if mode == 'student_objective':  # entry point of functional_call for virtual students
+            return self._student_objective(inputs, data_samples)
+        return super().forward(inputs, data_samples, mode)
+
+    # -- the training step ---------------------------------------------------------------------
+    def _split_wrappers(self, optim_wrapper):
+        if isinstance(optim_wrapper, OptimWrapperDict):
+            keys = list(optim_wrapper.keys())
+            if 'student' not in keys:
+                raise SoKDConfigError(f'SoKD optim_wrapper has {keys}; it needs "student" (and '
+                                      '"policy" for the search): see configs/_base_/sokd.py')
+            return optim_wrapper['student'], (optim_wrapper['policy'] if 'policy' in keys else None)
+        return optim_wrapper, None
+
+    def _is_searching(self, policy_wrapper) -> bool:
+        hub = MessageHub.get_current_instance()
+        epoch, max_epochs = hub.get_info('epoch', 0), hub.get_info('max_epochs')
+        if not self._checked_schedule:
+            self._checked_schedule = True
+            if self.search_epochs > 0 and policy_wrapper is None:
+                raise SoKDConfigError(
+                    f'search_epochs={self.search_epochs} but the config has no policy '
+                    "optimizer: use optim_wrapper=dict(constructor='SoKDOptimWrapperConstructor'"
+                    ', student=dict(...), policy=dict(...)) or set model.search_epochs=0.')
+            if max_epochs is not None and self.search_epochs > max_epochs:
+                print_log(f'SoKD: search_epochs={self.search_epochs} exceeds max_epochs='
+                          f'{max_epochs}: the policy is searched for the whole run.',
+                          logger='current', level=30)
+        return epoch < self.search_epochs
+
+    def train_step(self, data, optim_wrapper, ddp: Optional[MMDistributedDataParallel] = None):
+        student_wrapper, policy_wrapper = self._split_wrappers(optim_wrapper)
+        searching = self._is_searching(policy_wrapper)
+        data = self.data_preprocessor(data, True)
+        self.distiller.draw_policies()
+        log_vars = {}
+        if searching:
+            log_vars = self._search_step(data['inputs'], data['data_samples'], student_wrapper,
+                                         policy_wrapper)
+        with student_wrapper.optim_context(self):
+            losses = (ddp or self)(**data, mode='loss')
+        parsed, student_log = self.parse_losses(losses)
+        student_wrapper.update_params(parsed)
+        student_log.update(log_vars)
+        return student_log
+
+    # -- the policy search ----------------------------------------------------------------------
+    def _student_state(self, student_wrapper: OptimWrapper):
+        """Names and tensors of the student-side parameters (those of the student optimizer)
+        and copies of the student-side buffers."""
+        trained = {id(p) for g in student_wrapper.optimizer.param_groups for p in g['params']}
+        params = {n: p for n, p in self.named_parameters() if id(p) in trained}
+        buffers = {n: b.clone() for n, b in self.named_buffers() if not n.startswith('teacher.')}
+        return params, buffers
+
+    def _objective_at(self, inputs, data_samples, params: Dict, buffers: Dict) -> torch.Tensor:
+        losses = functional_call(self, {**params, **{k: v.clone() for k, v in buffers.items()}},
+                                 (inputs, data_samples), dict(mode='student_objective'))
+        return sum(v for k, v in losses.items() if 'loss' in k)
+
+    def _virtual_step(self, params: Dict, grads, student_wrapper: OptimWrapper) -> Dict:
+        """theta' = theta - eta (mu * momentum buffer + grad + wd * theta), functionally."""
+        out = {}
+        groups = {id(p): g for g in student_wrapper.optimizer.param_groups for p in g['params']}
+        state = student_wrapper.optimizer.state
+        for (name, p), g in zip(params.items(), grads):
+            group = groups[id(p)]
+            step = g + group.get('weight_decay', 0.0) * p.detach()
+            buf = state.get(p, {}).get('momentum_buffer')
+            if buf is not None:
+                step = step + group.get('momentum', 0.0) * buf
+            out[name] = (p.detach() - self.virtual_lr * step).requires_grad_(True)
+        return out
+
+    def _search_step(self, inputs, data_samples, student_wrapper, policy_wrapper) -> Dict:
+        distiller = self.distiller
+        augmenters = list(distiller.augmenters.values())
+        magnitudes = [a.magnitude for a in augmenters]
+        self._teacher_pass(inputs, data_samples)
+        params, buffers = self._student_state(student_wrapper)
+        distiller.magnitude_grad = True
+        try:
+            if self.search == 'first_order':
+                f = self._objective_at(inputs, data_samples, {}, buffers)
+                mag_grads = _grads_or_zeros(f, magnitudes)
+                extra = [None] * len(augmenters)
+            else:
+                loss = self._objective_at(inputs, data_samples, {}, buffers)
+                theta_grads = _grads_or_zeros(loss, list(params.values()))
+                virtual = self._virtual_step(params, theta_grads, student_wrapper)
+                f = self._objective_at(inputs, data_samples, virtual, buffers)
+                grads = _grads_or_zeros(f, list(virtual.values()) + magnitudes)
+                g_virtual, mag_grads = grads[:len(virtual)], grads[len(virtual):]
+                norm = torch.sqrt(sum((g ** 2).sum() for g in g_virtual)).clamp_min(1e-12)
+                radius = self.fd_step / norm
+                finite = []
+                for sign in (1.0, -1.0):
+                    shifted = {n: p.detach() + sign * radius * g
+                               for (n, p), g in zip(params.items(), g_virtual)}
+                    value = self._objective_at(inputs, data_samples, shifted, buffers)
+                    finite.append((value.detach(), _grads_or_zeros(value, magnitudes)))
+                (f_plus, m_plus), (f_minus, m_minus) = finite
+                scale = self.virtual_lr / (2 * radius)
+                mag_grads = [g - scale * (gp - gm)
+                             for g, gp, gm in zip(mag_grads, m_plus, m_minus)]
+                extra = [scale * (f_plus - f_minus)] * len(augmenters)
+        finally:
+            distiller.magnitude_grad = False
+        value = f.detach()
+        variance = 0.0
+        policy_wrapper.zero_grad()
+        for augmenter, mag_grad, fd in zip(augmenters, mag_grads, extra):
+            relax = augmenter.relax_gradients(value)
+            prob_grad, alpha_grad = relax['prob'].detach(), relax['alpha'].detach()
+            if fd is not None:  # second-order correction of the score-function part
+                prob_grad = prob_grad - fd * relax['d_log_prob'][0]
+                alpha_grad = alpha_grad - fd * relax['d_log_prob'][1]
+            cv_params = list(augmenter.control_variate.parameters())
+            cv_grads = torch.autograd.grad(relax['variance'], cv_params)
+            augmenter.magnitude.grad = mag_grad.detach()
+            augmenter.prob.grad, augmenter.alpha.grad = prob_grad, alpha_grad
+            for p, g in zip(cv_params, cv_grads):
+                p.grad = g.detach()
+            variance += float(relax['variance'])
+        _average_gradients_across_ranks(self.policy_parameters())
+        policy_wrapper.step()
+        policy_wrapper.zero_grad()
+        with torch.no_grad():  # keep probabilities and magnitudes in their ranges
+            for augmenter in augmenters:
+                augmenter.prob.clamp_(1e-6, 1 - 1e-6)
+                augmenter.magnitude.clamp_(0, 1)
+        entropy = torch.stack([a.entropy() for a in augmenters]).mean().detach()
+        return {'policy_entropy': entropy, 'search_objective': value,
+                'relax_variance': torch.tensor(variance)}
+
+
+def _grads_or_zeros(output: torch.Tensor, inputs: List[torch.Tensor]) -> List[torch.Tensor]:
+    """d output / d inputs, with zeros where an input does not reach the output (e.g. the
+    magnitudes when the drawn sub-policy applies no op)."""
+    if not output.requires_grad:
+        return [torch.zeros_like(t) for t in inputs]
+    grads = torch.autograd.grad(output, inputs, allow_unused=True)
+    return [torch.zeros_like(t) if g is None else g for t, g in zip(inputs, grads)]
+
+
+def _average_gradients_across_ranks(params: List[torch.nn.Parameter]) -> None:
+    from mmengine import dist
+    if dist.get_world_size() <= 1:
+        return
+    for p in params:
+        if p.grad is not None:
+            dist.all_reduce(p.grad, op='mean')
+
+
+@MODEL_WRAPPERS.register_module()
+class SoKDDDP(MMDistributedDataParallel):
+    """DDP wrapper that runs SoKD's own train_step (search + student step); the student step's
+    forward goes through DDP so that its gradients are synchronised, policy gradients are
+    averaged across ranks by the search step."""
+
+    def train_step(self, data, optim_wrapper):
+        return self.module.train_step(data, optim_wrapper, ddp=self)

@@ -1,0 +1,8 @@
+from .dam import DAMConfigError, DistinctiveAreaModule, area_mask
+from .feature_augmenter import SUB_POLICIES, FeatureAugmenter
+from .feature_ops import FEATURE_OPS, OP_NAMES, apply_op
+from .sokd_distiller import SoKDConfigError, SoKDDistiller
+
+__all__ = ['FeatureAugmenter', 'SUB_POLICIES', 'FEATURE_OPS', 'OP_NAMES', 'apply_op',
+           'DistinctiveAreaModule', 'area_mask', 'DAMConfigError', 'SoKDDistiller',
+           'SoKDConfigError']

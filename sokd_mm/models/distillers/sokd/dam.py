@@ -1,0 +1,103 @@
+"""Distinctive Area Detection Module (DAM) of SoKD (METHODS.md 2.2).
+
+A CenterNet-style detector shared by student and teacher features (C channels), three heads of
+conv 3x3 (C -> C) + ReLU + conv 1x1 + ReLU: heatmap (K channels, then sigmoid), size (w, h in
+cells) and offset (sub-cell x, y). From the student's heatmap, 3x3 max-pool NMS and the top-k
+peaks over all channels and positions give k boxes (centre = peak cell + offset, size = wh,
+clamped to the map); the mask M (B x 1 x H x W) is the sum of their indicator maps::
+
+    L_D  = MSE(cat(hm, wh, off)(f_s), cat(hm, wh, off)(F~_t))       agreement ("mutual interest")
+    L_DA = MSE(f_s * M, F~_t * M)                                    area-confined transfer
+
+A box covers the cells ``j`` with ``lo <= j < hi`` where ``lo = floor(c - s/2)`` and
+``hi = ceil(c + s/2)`` (per axis), clamped to the map and always containing the peak cell.
+"""
+from typing import Dict, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmrazor.registry import MODELS
+
+
+class DAMConfigError(ValueError):
+    """A DAM setting does not fit the feature map."""
+
+
+def _head(channels: int, out: int) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(channels, channels, 3, padding=1), nn.ReLU(inplace=True),
+                         nn.Conv2d(channels, out, 1), nn.ReLU(inplace=True))
+
+
+def box_bounds(centre: torch.Tensor, size: torch.Tensor, peak: torch.Tensor,
+               limit: int) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Integer cell range [lo, hi) of boxes along one axis (see module doc)."""
+    lo = torch.floor(centre - size / 2).long().clamp(0, limit - 1)
+    hi = torch.ceil(centre + size / 2).long().clamp(1, limit)
+    return torch.minimum(lo, peak), torch.maximum(hi, peak + 1)
+
+
+def area_mask(heatmap: torch.Tensor, wh: torch.Tensor, offset: torch.Tensor,
+              topk: int) -> torch.Tensor:
+    """The B x 1 x H x W sum of the top-k boxes' indicator maps, built without Python loops."""
+    b, k_cls, h, w = heatmap.shape
+    if topk > k_cls * h * w:
+        raise DAMConfigError(f'DAM topk={topk} exceeds the {k_cls} x {h} x {w} heatmap '
+                             'positions; lower topk or choose a larger hint feature map.')
+    peaks = heatmap * (F.max_pool2d(heatmap, 3, stride=1, padding=1) == heatmap)
+    _, index = peaks.flatten(1).topk(topk, dim=1)                  # B x k
+    pos = index % (h * w)
+    ys, xs = pos // w, pos % w
+    flat = lambda t: t.flatten(2).gather(2, pos.unsqueeze(1).expand(-1, 2, -1))  # noqa: E731
+    size, off = flat(wh), flat(offset)                              # B x 2 x k
+    x_lo, x_hi = box_bounds(xs + off[:, 0], size[:, 0], xs, w)
+    y_lo, y_hi = box_bounds(ys + off[:, 1], size[:, 1], ys, h)
+    grid_x = torch.arange(w, device=heatmap.device).view(1, 1, 1, w)
+    grid_y = torch.arange(h, device=heatmap.device).view(1, 1, h, 1)
+    in_x = (grid_x >= x_lo[..., None, None]) & (grid_x < x_hi[..., None, None])
+    in_y = (grid_y >= y_lo[..., None, None]) & (grid_y < y_hi[..., None, None])
+    return (in_x & in_y).sum(dim=1, keepdim=True).to(heatmap.dtype)
+
+
+@MODELS.register_module()
+class DistinctiveAreaModule(nn.Module):
+    """Args:
+        in_channels: C of the (teacher-shaped) hint feature.
+        num_classes: K heatmap channels (number of classes by default in the configs).
+        topk: number of areas k (8).
+    """
+
+    def __init__(self, in_channels: int, num_classes: int, topk: int = 8) -> None:
+        super().__init__()
+        for name, value in (('in_channels', in_channels), ('num_classes', num_classes),
+                            ('topk', topk)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise DAMConfigError(f'DistinctiveAreaModule: {name} must be a positive '
+                                     f'integer, got {value!r}')
+        self.in_channels, self.topk = in_channels, topk
+        self.heatmap_head = _head(in_channels, num_classes)
+        self.size_head = _head(in_channels, 2)
+        self.offset_head = _head(in_channels, 2)
+
+    def forward(self, feature: torch.Tensor) -> Dict[str, torch.Tensor]:
+        if feature.shape[1] != self.in_channels:
+            raise DAMConfigError(f'DistinctiveAreaModule expects {self.in_channels}-channel '
+                                 f'features (the teacher hint), got {feature.shape[1]}; set '
+                                 'in_channels to the teacher feature channels.')
+        return dict(heatmap=torch.sigmoid(self.heatmap_head(feature)),
+                    wh=self.size_head(feature), offset=self.offset_head(feature))
+
+    def losses(self, student: torch.Tensor, teacher: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """L_DA and L_D for the student feature (teacher-shaped) and refined teacher feature."""
+        if student.shape != teacher.shape:
+            raise DAMConfigError(
+                f'SoKD hint features differ in shape after the connector: student '
+                f'{tuple(student.shape[1:])} vs teacher {tuple(teacher.shape[1:])}. Configure '
+                'the connector to map the student feature onto the teacher shape.')
+        out_s, out_t = self(student), self(teacher)
+        cat = lambda o: torch.cat([o['heatmap'], o['wh'], o['offset']], 1)  # noqa: E731
+        agreement = F.mse_loss(cat(out_s), cat(out_t))
+        with torch.no_grad():
+            mask = area_mask(out_s['heatmap'], out_s['wh'], out_s['offset'], self.topk)
+        area = F.mse_loss(student * mask, teacher * mask)
+        return dict(area=area, agreement=agreement, mask=mask)

@@ -1,0 +1,202 @@
+"""SoKD's learnable feature augmentation (METHODS.md 2.1, 2.1a).
+
+A policy over the 36 unordered pairs of distinct feature ops (``feature_ops.py``): per
+sub-policy ``s`` selection logits ``alpha_s``, and per op in it an application probability
+``p`` and a magnitude ``m`` in [0, 1]. Each iteration draws one sub-policy ``c ~ softmax(alpha)``
+and, for every op of every sub-policy, ``b ~ Bernoulli(p)``; the chosen pair's applied ops act on
+the teacher feature in order.
+
+Gradients reach the policy without changing the sampled feature:
+
+- magnitudes by a straight-through estimator, ``F~ + sum_applied m - stopgrad(sum_applied m)``;
+- ``p`` (through ``l = log p - log(1 - p)``) and ``alpha`` by RELAX with a learned control
+  variate ``g_phi`` (an MLP, 100 tanh units, over the relaxed samples at temperature 0.5)::
+
+    g_hat = (f(b, c) - g_phi(z~)) * d log P(b, c) + d g_phi(z) - d g_phi(z~)
+
+  with ``z`` the relaxed sample and ``z~`` its conditional resample given ``(b, c)``; ``phi``
+  minimises ``mean(g_hat^2)``.
+
+The sample (``PolicySample``) is drawn from the augmenter's own ``torch.Generator``, whose state
+is saved with the module, so a resumed run draws exactly what an uninterrupted one would.
+"""
+import itertools
+from dataclasses import dataclass
+from typing import Callable, Dict, List
+
+import torch
+import torch.nn as nn
+from mmrazor.registry import MODELS
+
+from .feature_ops import OP_NAMES, apply_op
+
+SUB_POLICIES = tuple(itertools.combinations(range(len(OP_NAMES)), 2))  # 36 pairs
+EPS = 1e-6
+
+
+@dataclass
+class PolicySample:
+    """One draw: chosen sub-policy, Bernoulli bits of every op, the uniforms that made them,
+    and the seed of the ops' own random draws (cut-out centres, noise, permutations)."""
+    choice: int
+    bits: torch.Tensor        # (36, 2) in {0, 1}
+    u_bern: torch.Tensor      # (36, 2) uniforms of the Bernoulli draw
+    v_bern: torch.Tensor      # (36, 2) uniforms of its conditional resample
+    u_cat: torch.Tensor       # (36,) uniforms of the categorical draw
+    v_cat: torch.Tensor       # (36,)
+    op_seed: int
+
+    def applied_ops(self) -> List[int]:
+        """Positions (0/1) of the chosen sub-policy's ops that apply, in order."""
+        return [k for k in range(2) if self.bits[self.choice, k] > 0]
+
+
+class ControlVariate(nn.Module):
+    """g_phi: MLP over ``2 * [sigmoid(z_bern / t), softmax(z_cat / t)] - 1``."""
+
+    def __init__(self, in_features: int, hidden: int = 100) -> None:
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(in_features, hidden), nn.Tanh(), nn.Linear(hidden, 1))
+
+    def forward(self, relaxed: torch.Tensor) -> torch.Tensor:
+        return self.net(2 * relaxed - 1).squeeze(-1)
+
+
+@MODELS.register_module()
+class FeatureAugmenter(nn.Module):
+    """Args:
+        temperature: relaxation temperature of the samples (0.5).
+        init_alpha, init_prob, init_magnitude: initial values (1e-3, 0.5, 0.5).
+        seed: seed of the sampling generator; ``None`` takes ``torch.initial_seed()``, i.e. the
+            run's seed set by mmengine before the model is built.
+    """
+
+    def __init__(self, temperature: float = 0.5, init_alpha: float = 1e-3,
+                 init_prob: float = 0.5, init_magnitude: float = 0.5, seed: int = None) -> None:
+        super().__init__()
+        if not 0 < init_prob < 1 or not 0 <= init_magnitude <= 1 or temperature <= 0:
+            raise ValueError('FeatureAugmenter: need 0 < init_prob < 1, 0 <= init_magnitude <= '
+                             f'1 and temperature > 0; got {init_prob}, {init_magnitude}, '
+                             f'{temperature}')
+        n = len(SUB_POLICIES)
+        self.temperature = temperature
+        self.alpha = nn.Parameter(torch.full((n, ), float(init_alpha)))
+        self.prob = nn.Parameter(torch.full((n, 2), float(init_prob)))
+        self.magnitude = nn.Parameter(torch.full((n, 2), float(init_magnitude)))
+        self.control_variate = ControlVariate(n * 2 + n)
+        self.generator = torch.Generator()
+        self.generator.manual_seed(torch.initial_seed() if seed is None else seed)
+        self.sample: PolicySample = None
+
+    # -- the distribution --------------------------------------------------------------------
+    def op_names(self, sub_policy: int) -> tuple:
+        return tuple(OP_NAMES[i] for i in SUB_POLICIES[sub_policy])
+
+    def probabilities(self) -> torch.Tensor:
+        return self.prob.clamp(EPS, 1 - EPS)
+
+    def selection_probabilities(self) -> torch.Tensor:
+        return torch.softmax(self.alpha, dim=0)
+
+    def entropy(self) -> torch.Tensor:
+        pi = self.selection_probabilities()
+        return -(pi * torch.log(pi.clamp_min(1e-12))).sum()
+
+    @torch.no_grad()
+    def draw(self) -> PolicySample:
+        """Draw the next sample (and keep it as ``self.sample``)."""
+        g = self.generator
+        shape = self.prob.shape
+        u_bern, v_bern = torch.rand(shape, generator=g), torch.rand(shape, generator=g)
+        u_cat, v_cat = (torch.rand(len(SUB_POLICIES), generator=g).clamp(EPS, 1 - EPS)
+                        for _ in range(2))
+        u_bern, v_bern = u_bern.clamp(EPS, 1 - EPS), v_bern.clamp(EPS, 1 - EPS)
+        p = self.probabilities().detach().cpu()
+        logits = torch.log(p) - torch.log1p(-p)
+        bits = (logits + torch.log(u_bern) - torch.log1p(-u_bern) > 0).float()
+        log_pi = torch.log_softmax(self.alpha.detach().cpu(), 0)
+        choice = int(torch.argmax(log_pi - torch.log(-torch.log(u_cat))))
+        op_seed = int(torch.randint(0, 2**31 - 1, (1, ), generator=g))
+        self.sample = PolicySample(choice, bits, u_bern, v_bern, u_cat, v_cat, op_seed)
+        return self.sample
+
+    # -- applying the sample -----------------------------------------------------------------
+    def forward(self, feature: torch.Tensor, magnitude_grad: bool = False) -> torch.Tensor:
+        """Augment ``feature`` with the current sample; with ``magnitude_grad`` the applied
+        magnitudes receive the straight-through gradient (the value is unchanged)."""
+        s = self.sample if self.sample is not None else self.draw()
+        op_gen = torch.Generator().manual_seed(s.op_seed)
+        mags = self.magnitude.clamp(0, 1)
+        out = feature
+        applied = []
+        for k in s.applied_ops():
+            name = OP_NAMES[SUB_POLICIES[s.choice][k]]
+            out = apply_op(name, out, float(mags[s.choice, k].detach()), op_gen)
+            applied.append(mags[s.choice, k])
+        if magnitude_grad and applied:
+            total = torch.stack(applied).sum().to(out.dtype)
+            out = out + (total - total.detach())
+        return out
+
+    # -- RELAX --------------------------------------------------------------------------------
+    def _relaxed(self, conditional: bool) -> torch.Tensor:
+        """Relaxed sample z (or z~ given the drawn bits/choice) as a function of p and alpha."""
+        s, t = self.sample, self.temperature
+        dev = self.alpha.device
+        p = self.probabilities()
+        logit = torch.log(p) - torch.log1p(-p)
+        if conditional:
+            b, v = s.bits.to(dev), s.v_bern.to(dev)
+            v = b * (v * p + 1 - p) + (1 - b) * v * (1 - p)
+            v = v.clamp(EPS, 1 - EPS)
+        else:
+            v = s.u_bern.to(dev)
+        z_bern = logit + torch.log(v) - torch.log1p(-v)
+        log_pi = torch.log_softmax(self.alpha, 0)
+        if conditional:
+            vc = s.v_cat.to(dev)
+            pi = log_pi.exp()
+            log_vc = torch.log(vc)
+            z_other = -torch.log(-log_vc / pi - log_vc[s.choice])
+            z_cat = z_other.clone()
+            z_cat[s.choice] = -torch.log(-log_vc[s.choice])
+        else:
+            z_cat = log_pi - torch.log(-torch.log(s.u_cat.to(dev)))
+        return torch.cat([torch.sigmoid(z_bern / t).flatten(), torch.softmax(z_cat / t, 0)])
+
+    def log_prob(self) -> torch.Tensor:
+        s = self.sample
+        p = self.probabilities()
+        b = s.bits.to(p.device)
+        bern = (b * torch.log(p) + (1 - b) * torch.log1p(-p)).sum()
+        return bern + torch.log_softmax(self.alpha, 0)[s.choice]
+
+    def relax_gradients(self, objective: float, create_graph: bool = True) -> Dict:
+        """RELAX estimates for ``prob`` and ``alpha`` of the current sample given the
+        objective's value ``f(b, c)``, and the control variate's variance loss."""
+        params = [self.prob, self.alpha]
+        g_z = self.control_variate(self._relaxed(False))
+        g_zt = self.control_variate(self._relaxed(True))
+        d_logp = torch.autograd.grad(self.log_prob(), params)
+        d_gz = torch.autograd.grad(g_z, params, create_graph=create_graph)
+        d_gzt = torch.autograd.grad(g_zt, params, create_graph=create_graph)
+        coef = objective - g_zt
+        grads = [coef * dl + dz - dzt for dl, dz, dzt in zip(d_logp, d_gz, d_gzt)]
+        variance = sum((g ** 2).mean() for g in grads)
+        return dict(prob=grads[0], alpha=grads[1], variance=variance, d_log_prob=d_logp)
+
+    # -- checkpointing of the sampling state ---------------------------------------------------
+    def _save_to_state_dict(self, destination, prefix, keep_vars) -> None:
+        super()._save_to_state_dict(destination, prefix, keep_vars)
+        destination[prefix + 'generator_state'] = self.generator.get_state()
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
+                              unexpected_keys, error_msgs) -> None:
+        key = prefix + 'generator_state'
+        if key in state_dict:
+            self.generator.set_state(state_dict[key].cpu())
+        elif strict:
+            missing_keys.append(key)
+        super()._load_from_state_dict({k: v for k, v in state_dict.items() if k != key}, prefix,
+                                      local_metadata, strict, missing_keys, unexpected_keys,
+                                      error_msgs)
