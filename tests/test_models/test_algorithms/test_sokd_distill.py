@@ -1,0 +1,164 @@
+"""SoKDDistill end to end on generated CIFAR-format data: the policy learns during the search
+and is frozen after it, the teacher never changes, resume during the search is exact, and
+configuration mistakes are explained."""
+import os
+import os.path as osp
+import shutil
+
+import pytest
+import torch
+from mmengine.logging import MessageHub
+from mmengine.optim import OptimWrapper
+from mmrazor.registry import MODELS
+
+from sokd_mm.models.distillers import RecorderNameError, SoKDConfigError
+from sokd_mm.utils import base_model
+from tests.conftest import REPO, small_cifar_options
+
+POLICY = ('alpha', 'prob', 'magnitude')
+
+
+def _policy(state: dict) -> dict:
+    return {k: v for k, v in state.items()
+            if k.startswith('distiller.augmenters.') and k.split('.')[-1] in POLICY}
+
+
+def _config(tmp_path, base: str = 'sokd_fitnet_r56_r20_cifar100.py') -> str:
+    cfg = tmp_path / f'small_{base}'
+    cfg.write_text(
+        f"_base_ = ['{REPO}/configs/sokd/{base}']\n"
+        "train_dataloader = dict(dataset=dict(pipeline=[dict(type='mmpretrain.PackInputs')]))\n"
+        "randomness = dict(seed=0, deterministic=True)\n")
+    return str(cfg)
+
+
+def _options(root, ckpt, epochs, search_epochs, search='second_order'):
+    return [o for o in small_cifar_options(root, batch=32)
+            if not o.startswith('train_cfg.max_epochs')] + [
+        f'train_cfg.max_epochs={epochs}', f'model.search_epochs={search_epochs}',
+        f'model.search={search}', f'model.teacher_ckpt={ckpt}']
+
+
+def test_policy_moves_during_search_only_and_teacher_is_untouched(train_tool, tmp_path,
+                                                                 cifar100_root, resnet56_ckpt):
+    work = str(tmp_path / 'run')
+    train_tool(_config(tmp_path), *_options(cifar100_root, resnet56_ckpt, 2, 1),
+               extra=['--work-dir', work])
+    e1 = torch.load(osp.join(work, 'epoch_1.pth'), weights_only=False)
+    e2 = torch.load(osp.join(work, 'epoch_2.pth'), weights_only=False)
+    p1, p2 = _policy(e1['state_dict']), _policy(e2['state_dict'])
+    assert len(p1) == 3
+    assert not torch.allclose(p1['distiller.augmenters.hint.magnitude'], torch.full((36, 2), .5))
+    assert not torch.allclose(p1['distiller.augmenters.hint.alpha'], torch.full((36, ), 1e-3))
+    for k in p1:  # frozen after the search epoch
+        assert torch.equal(p1[k], p2[k]), k
+    student = 'architecture.backbone.conv1.weight'
+    assert not torch.equal(e1['state_dict'][student], e2['state_dict'][student])
+    # the policy optimizer's state is checkpointed
+    assert 'policy' in e1['optimizer'] and e1['optimizer']['policy']['state']
+    teacher = torch.load(resnet56_ckpt)['state_dict']
+    for k, v in teacher.items():
+        assert torch.equal(e2['state_dict']['teacher.' + k], v), k
+
+
+def test_resume_during_the_search_is_exact(train_tool, tmp_path, cifar100_root, resnet56_ckpt):
+    cfg = _config(tmp_path)
+    opts = _options(cifar100_root, resnet56_ckpt, 2, 2, search='first_order')
+    full, part = str(tmp_path / 'full'), str(tmp_path / 'part')
+    train_tool(cfg, *opts, extra=['--work-dir', full])
+    os.makedirs(part)
+    shutil.copy(osp.join(full, 'epoch_1.pth'), osp.join(part, 'epoch_1.pth'))
+    with open(osp.join(part, 'last_checkpoint'), 'w') as f:
+        f.write(osp.join(part, 'epoch_1.pth'))
+    train_tool(cfg, *opts, extra=['--work-dir', part, '--resume'])
+    a = torch.load(osp.join(full, 'epoch_2.pth'), weights_only=False)
+    b = torch.load(osp.join(part, 'epoch_2.pth'), weights_only=False)
+    assert set(a['state_dict']) == set(b['state_dict'])
+    # policy, its sampling generator, DAM, connector, student: all bit-identical
+    assert 'distiller.augmenters.hint.generator_state' in a['state_dict']
+    for k in a['state_dict']:
+        assert torch.equal(a['state_dict'][k], b['state_dict'][k]), k
+    for side in ('student', 'policy'):
+        sa, sb = a['optimizer'][side]['state'], b['optimizer'][side]['state']
+        assert sa.keys() == sb.keys()
+        for i in sa:
+            for name, value in sa[i].items():
+                assert torch.equal(torch.as_tensor(value), torch.as_tensor(sb[i][name]))
+
+
+def test_sokd_kd_config_runs(train_tool, tmp_path, cifar100_root, resnet56_ckpt):
+    work = str(tmp_path / 'kd')
+    proc = train_tool(_config(tmp_path, 'sokd_kd_r56_r20_cifar100.py'),
+                      *_options(cifar100_root, resnet56_ckpt, 1, 1, 'first_order'),
+                      extra=['--work-dir', work])
+    log = proc.stdout + proc.stderr
+    for term in ('distill.loss_kd', 'distill.loss_sokd_area_hint',
+                 'distill.loss_sokd_agreement_hint', 'policy_entropy'):
+        assert term in log, term
+
+
+def _sokd_model(**distiller):
+    d = dict(
+        type='SoKDDistiller',
+        student_recorders=dict(hint=dict(type='ModuleOutputs', source='backbone.layer3')),
+        teacher_recorders=dict(hint=dict(type='ModuleOutputs', source='backbone.layer3')),
+        connectors=dict(c=dict(type='ConvRegConnector', student_shape=(64, 8, 8),
+                               teacher_shape=(64, 8, 8))),
+        sokd_hints=dict(hint=dict(student_recorder='hint', teacher_recorder='hint',
+                                  connector='c',
+                                  dam=dict(type='DistinctiveAreaModule', in_channels=64,
+                                           num_classes=100))))
+    d.update(distiller)
+    return dict(type='SoKDDistill', architecture=base_model('resnet8', replace=False),
+                teacher=base_model('resnet20', replace=False), allow_random_teacher=True,
+                distiller=d)
+
+
+def test_hint_naming_a_missing_module_lists_nearest_names():
+    cfg = _sokd_model(student_recorders=dict(
+        hint=dict(type='ModuleOutputs', source='backbone.layer03')))
+    with pytest.raises(RecorderNameError, match=r"backbone.layer0.*backbone.layer3|"
+                                                r"backbone.layer3"):
+        MODELS.build(cfg)
+
+
+def test_unknown_connector_and_recorder_in_hints():
+    bad = _sokd_model()
+    bad['distiller']['sokd_hints']['hint']['connector'] = 'nope'
+    with pytest.raises(SoKDConfigError, match="connector='nope'"):
+        MODELS.build(bad)
+    bad = _sokd_model()
+    bad['distiller']['sokd_hints']['hint']['teacher_recorder'] = 'feat'
+    with pytest.raises(SoKDConfigError, match='teacher_recorders'):
+        MODELS.build(bad)
+
+
+def test_missing_policy_optimizer_and_long_search_are_reported():
+    model = MODELS.build(_sokd_model())
+    hub = MessageHub.get_current_instance()
+    hub.update_info('epoch', 0)
+    hub.update_info('max_epochs', 3)
+    wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    from mmpretrain.structures import DataSample
+    data = dict(inputs=[torch.zeros(3, 32, 32, dtype=torch.uint8)] * 2,
+                data_samples=[DataSample().set_gt_label(0)] * 2)
+    with pytest.raises(SoKDConfigError, match='no policy optimizer'):
+        model.train_step(data, wrapper)
+    model = MODELS.build(dict(_sokd_model(), search_epochs=0))
+    model.train_step(data, wrapper)  # no search: one optimizer is enough
+
+
+def test_search_longer_than_the_run_is_a_warning(tmp_path):
+    from mmengine.logging import MMLogger
+    import logging
+    logger = MMLogger.get_instance('sokd_warn_test')
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    model = MODELS.build(dict(_sokd_model(), search_epochs=50))
+    hub = MessageHub.get_current_instance()
+    hub.update_info('epoch', 0)
+    hub.update_info('max_epochs', 3)
+    assert model._is_searching(policy_wrapper=object())
+    assert any('exceeds max_epochs' in r.getMessage() for r in records)
