@@ -18,7 +18,7 @@ class RecorderNameError(ValueError):
 
 
 def check_recorder_sources(recorders, model: nn.Module, side: str) -> None:
-    names = [name for name, _ in model.named_modules() if name]
+    names = [name for name, _ in model.named_modules()]  # '' is the model itself
     for key, recorder in recorders.recorders.items():
         if isinstance(recorder, (ModuleOutputsRecorder, ModuleInputsRecorder)) \
                 and recorder.source not in names:

@@ -1,6 +1,9 @@
+from .crd_loss import PackedCRDLoss
 from .lipschitz_loss import LipschitzLoss, lipschitz_bound
+from .reviewkd_loss import ReviewKDLoss, hcl_loss
 from .soteacher_loss import (CR_SCHEDULES, SoTeacherConfigError, SoTeacherLoss, cr_weight,
                              ensemble_rate)
 
 __all__ = ['LipschitzLoss', 'lipschitz_bound', 'SoTeacherLoss', 'SoTeacherConfigError',
-           'cr_weight', 'ensemble_rate', 'CR_SCHEDULES']
+           'cr_weight', 'ensemble_rate', 'CR_SCHEDULES', 'ReviewKDLoss', 'hcl_loss',
+           'PackedCRDLoss']

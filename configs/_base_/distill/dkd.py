@@ -1,0 +1,24 @@
+# Decoupled KD (Zhao et al. 2022): mmrazor's DKDLoss on logits, CIFAR setting alpha 1, beta 8,
+# temperature 4, CE weight 1. The original's 20-epoch linear warm-up of the DKD weight is not
+# in mmrazor's loss and not reproduced here.
+model = dict(
+    _scope_='mmrazor',
+    type='StrictTeacherDistill',
+    architecture=dict(),
+    teacher=dict(),
+    teacher_ckpt=None,
+    student_loss_weight=1.0,
+    distiller=dict(
+        type='ValidatedDistiller',
+        student_recorders=dict(
+            logits=dict(type='ModuleOutputs', source='head.fc'),
+            # the head's loss module is called with (logits, labels): take the labels
+            gt_labels=dict(type='ModuleInputs', source='head.loss_module')),
+        teacher_recorders=dict(logits=dict(type='ModuleOutputs', source='head.fc')),
+        distill_losses=dict(
+            loss_dkd=dict(type='DKDLoss', tau=4, alpha=1.0, beta=8.0, loss_weight=1.0)),
+        loss_forward_mappings=dict(
+            loss_dkd=dict(
+                preds_S=dict(from_student=True, recorder='logits'),
+                preds_T=dict(from_student=False, recorder='logits'),
+                gt_labels=dict(from_student=True, recorder='gt_labels', data_idx=1)))))
