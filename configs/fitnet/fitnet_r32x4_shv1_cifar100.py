@@ -1,0 +1,14 @@
+# FitNet, resnet32x4 -> shufflev1 on CIFAR-100: hint backbone.layer3 (256, 8, 8) <- backbone.layer2 (480, 8, 8).
+_base_ = ['./fitnet_r56_r20_cifar100.py']
+from sokd_mm.utils import base_model  # noqa: E402
+
+model = dict(
+    architecture=base_model('shufflev1'),
+    teacher=base_model('resnet32x4'),
+    distiller=dict(
+        student_recorders=dict(hint=dict(source='backbone.layer2')),
+        teacher_recorders=dict(hint=dict(source='backbone.layer3')),
+        connectors=dict(hint_connector=dict(student_shape=(480, 8, 8), teacher_shape=(256, 8, 8)))))
+
+# The reference recipe uses lr 0.01 for MobileNetV2 / ShuffleNets.
+optim_wrapper = dict(optimizer=dict(lr=0.01))

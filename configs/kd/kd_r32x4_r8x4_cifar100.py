@@ -1,0 +1,5 @@
+# KD, resnet32x4 -> resnet8x4 on CIFAR-100: the ResNet56 -> ResNet20 recipe with another pair.
+_base_ = ['./kd_r56_r20_cifar100.py']
+from sokd_mm.utils import base_model  # noqa: E402
+
+model = dict(architecture=base_model('resnet8x4'), teacher=base_model('resnet32x4'))
