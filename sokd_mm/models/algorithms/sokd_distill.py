@@ -55,6 +55,9 @@ class SoKDDistill(StrictTeacherDistill):
         self.search_epochs, self.search = search_epochs, search
         self.virtual_lr, self.fd_step = float(virtual_lr), float(fd_step)
         self._checked_schedule = False
+        # The search step records the teacher's features of the batch; the student step that
+        # follows reuses them instead of running the (frozen) teacher again.
+        self._teacher_recorded = False
 
     # -- pieces of the objective -------------------------------------------------------------
     def policy_parameters(self) -> List[torch.nn.Parameter]:
@@ -74,6 +77,12 @@ class SoKDDistill(StrictTeacherDistill):
                              for k, v in student.items()}, 'student')
         losses.update(add_prefix(self.distiller.compute_distill_losses(), 'distill'))
         return losses
+
+    def loss(self, inputs, data_samples=None) -> Dict[str, torch.Tensor]:
+        if not self._teacher_recorded:
+            self._teacher_pass(inputs, data_samples)
+        self._teacher_recorded = False
+        return self._student_objective(inputs, data_samples)
 
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
         if mode == 'student_objective':  # entry point of functional_call for virtual students
@@ -155,6 +164,7 @@ class SoKDDistill(StrictTeacherDistill):
         augmenters = list(distiller.augmenters.values())
         magnitudes = [a.magnitude for a in augmenters]
         self._teacher_pass(inputs, data_samples)
+        self._teacher_recorded = True
         params, buffers = self._student_state(student_wrapper)
         distiller.magnitude_grad = True
         try:
@@ -199,7 +209,7 @@ class SoKDDistill(StrictTeacherDistill):
             augmenter.prob.grad, augmenter.alpha.grad = prob_grad, alpha_grad
             for p, g in zip(cv_params, cv_grads):
                 p.grad = g.detach()
-            variance += float(relax['variance'])
+            variance += float(relax['variance'].detach())
         _average_gradients_across_ranks(self.policy_parameters())
         policy_wrapper.step()
         policy_wrapper.zero_grad()

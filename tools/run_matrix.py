@@ -1,0 +1,26 @@
+"""Run a benchmark matrix resumably: `python tools/run_matrix.py SPEC [--dry-run]`. Finished
+cells are skipped, an interrupted one resumes; then `python tools/collect_results.py WORK_DIR`.
+The SPEC format is documented in sokd_mm/apis/matrix.py; configs/matrix/ has examples."""
+import argparse
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+from sokd_mm.apis.matrix import run_matrix  # noqa: E402
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('spec')
+    parser.add_argument('--dry-run', action='store_true', help='print the commands only')
+    args = parser.parse_args(argv)
+    try:
+        results = run_matrix(args.spec, args.dry_run)
+    except (RuntimeError, ValueError) as e:
+        raise SystemExit(str(e)) from None
+    print(f'{len(results)} cells finished.')
+
+
+if __name__ == '__main__':
+    main()
