@@ -66,6 +66,11 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict]) -> Dict:
         top1=_metric(metrics, 'accuracy/top1'),
         teacher_top1=_metric(metrics, 'teacher.accuracy/top1'),
         seconds=round(time.time() - start, 1), checkpoint=_last_checkpoint(work_dir))
+    if cfg.model.get('type') == 'SoKDDistill':
+        # What SoKD transferred and the policy it learned, as pictures.
+        from .visualize_sokd import visualize_sokd
+        visualize_sokd(spec.config, result['checkpoint'], osp.join(work_dir, 'sokd_vis'),
+                       cfg_options=spec.options)
     if spec.role == 'teacher':
         # SoTeacher's claim is about the probabilities: report their quality too.
         from .teacher_quality import evaluate_teacher
@@ -88,11 +93,51 @@ def results_table(results: List[Dict]) -> str:
     return '\n'.join(rows)
 
 
+def draw_training_curves(results: List[Dict], root: str, path: str) -> None:
+    """Training loss and validation top-1 of every run, from their scalars.json logs."""
+    import glob
+
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(12, 4.5))
+    for r in results:
+        loss, acc = [], []
+        for log in sorted(glob.glob(osp.join(root, r['name'], '*', 'vis_data', 'scalars.json'))):
+            for line in open(log):
+                rec = json.loads(line)
+                if 'loss' in rec:
+                    loss.append(rec['loss'])
+                if 'accuracy/top1' in rec:
+                    acc.append((rec['step'], rec['accuracy/top1']))
+        style = '--' if r['role'] == 'teacher' else '-'
+        if loss:
+            loss_ax.plot(loss, style, label=r['name'])
+        if acc:
+            acc_ax.plot([e for e, _ in acc], [v for _, v in acc], style, marker='o', ms=3,
+                        label=r['name'])
+    loss_ax.set_yscale('log')
+    loss_ax.set_xlabel('logged iteration')
+    loss_ax.set_ylabel('training loss (all terms)')
+    acc_ax.set_xlabel('epoch')
+    acc_ax.set_ylabel('validation top-1 (%)')
+    acc_ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
 def run_pipeline(specs: List[RunSpec], root: str) -> List[Dict]:
     os.makedirs(root, exist_ok=True)
     done: Dict[str, Dict] = {}
+    started = time.time()
     for i, spec in enumerate(specs, 1):
-        print(f'\n=== [{i}/{len(specs)}] {spec.role} {spec.name} ({spec.config}) ===', flush=True)
+        left = ''
+        if i > 1:
+            per_run = (time.time() - started) / (i - 1)
+            left = f', about {per_run * (len(specs) - i + 1) / 60:.0f} min left'
+        print(f'\n=== [{i}/{len(specs)}] {spec.role} {spec.name} ({spec.config}){left} ===',
+              flush=True)
         done[spec.name] = run_one(spec, root, done)
         print(f"=== {spec.name}: top-1 {done[spec.name]['top1']:.2f}% "
               f"({done[spec.name]['seconds']:.0f} s) ===", flush=True)
@@ -102,4 +147,5 @@ def run_pipeline(specs: List[RunSpec], root: str) -> List[Dict]:
         f.write(table + '\n')
     with open(osp.join(root, 'results.json'), 'w') as f:
         json.dump(results, f, indent=2)
+    draw_training_curves(results, root, osp.join(root, 'training_curves.png'))
     return results

@@ -16,6 +16,10 @@ def test_demo_runs_writes_results_and_reuses_finished_runs(tmp_path):
                      'student_resnet8_vanilla', 'student_resnet8_kd', 'student_resnet8_fitnet',
                      'student_resnet8_sokd_fitnet', 'student_resnet8_sokd_kd',
                      'student_resnet8_kd_from_soteacher']
+    assert osp.getsize(osp.join(work, 'training_curves.png')) > 10000
+    for run in ('student_resnet8_sokd_fitnet', 'student_resnet8_sokd_kd'):
+        for png in ('sokd_areas_hint.png', 'sokd_policy_hint.png'):
+            assert osp.isfile(osp.join(work, run, 'sokd_vis', png))
     for teacher in names[:2]:
         assert osp.isfile(osp.join(work, teacher, 'teacher_quality', 'reliability.png'))
         assert next(r for r in results if r['name'] == teacher)['ece'] >= 0
