@@ -82,3 +82,15 @@ def test_dist_train_two_cpu_processes_keep_identical_students(tmp_path, cifar100
             continue
         assert torch.equal(r0[k], r1[k]), k
     assert torch.equal(r0['teacher.head.fc.weight'], init['head.fc.weight'])
+
+
+def test_test_tool_evaluates_a_checkpoint(train_tool, tmp_path):
+    work = str(tmp_path / 'r8')
+    train_tool(f'{REPO}/configs/vanilla/resnet8_digits.py', 'train_cfg.max_epochs=1',
+               extra=['--work-dir', work])
+    out = tmp_path / 'metrics.pkl'
+    proc = run_tool([PYTHON, f'{REPO}/tools/test.py', f'{REPO}/configs/vanilla/resnet8_digits.py',
+                     osp.join(work, 'epoch_1.pth'), '--work-dir', str(tmp_path / 't'),
+                     '--out', str(out)])
+    assert "'accuracy/top1'" in proc.stdout
+    assert osp.getsize(out) > 0

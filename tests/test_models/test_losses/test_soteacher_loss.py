@@ -130,3 +130,22 @@ def test_float16_ensemble_on_cpu():
     loss(torch.randn(2, 3), torch.tensor([0, 1]), torch.tensor([0, 1]), nn.Identity())
     assert loss.ensemble.dtype == torch.float16
     assert torch.allclose(loss.ensemble[:2].float().sum(1), torch.ones(2), atol=1e-2)
+
+
+def test_classifier_refuses_data_without_sample_indices():
+    from mmpretrain.registry import MODELS
+    from mmpretrain.structures import DataSample
+
+    from sokd_mm.utils import base_model
+    cfg = base_model('resnet8', replace=False)
+    cfg.pop('_scope_')
+    cfg.update(type='SoTeacherClassifier', soteacher_loss=dict(
+        type='SoTeacherLoss', num_samples=10, num_classes=100))
+    model = MODELS.build(cfg)
+    model.soteacher_loss.set_epoch(1, 2)
+    with pytest.raises(SoTeacherConfigError, match='sample_idx'):
+        model.loss(torch.randn(2, 3, 32, 32), [DataSample().set_gt_label(0)] * 2)
+    losses = model.loss(torch.randn(2, 3, 32, 32),
+                        [DataSample(metainfo=dict(sample_idx=i)).set_gt_label(0)
+                         for i in range(2)])
+    assert set(losses) >= {'loss_ce', 'loss_cr', 'loss_lip', 'lambda_cr'}

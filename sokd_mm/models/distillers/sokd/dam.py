@@ -41,9 +41,9 @@ def area_mask(heatmap: torch.Tensor, wh: torch.Tensor, offset: torch.Tensor,
               topk: int) -> torch.Tensor:
     """The B x 1 x H x W sum of the top-k boxes' indicator maps, built without Python loops."""
     b, k_cls, h, w = heatmap.shape
-    if topk > k_cls * h * w:
-        raise DAMConfigError(f'DAM topk={topk} exceeds the {k_cls} x {h} x {w} heatmap '
-                             'positions; lower topk or choose a larger hint feature map.')
+    if topk > h * w:
+        raise DAMConfigError(f'DAM topk={topk} is larger than the {h} x {w} hint feature map: '
+                             'lower topk or choose a larger hint feature map.')
     peaks = heatmap * (F.max_pool2d(heatmap, 3, stride=1, padding=1) == heatmap)
     _, index = peaks.flatten(1).topk(topk, dim=1)                  # B x k
     pos = index % (h * w)
