@@ -9,9 +9,7 @@ variant).
         [--out benchmarks/results/sokd_step.json]
 """
 import argparse
-import json
 import os.path as osp
-import resource
 import subprocess
 import sys
 

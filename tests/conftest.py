@@ -88,3 +88,20 @@ def train_tool():
             args += ['--cfg-options', *options]
         return run_tool(args, check=check)
     return run
+
+
+def dist_train_rank_weights(tmp_path, config: str, options: list, port: int,
+                            extra_hooks: str = '') -> tuple:
+    """Train ``config`` with tools/dist_train.sh on 2 CPU processes and return each rank's
+    final state dict (saved by the test-only RankWeightsDumpHook)."""
+    import torch
+    work = str(tmp_path / 'ddp')
+    os.makedirs(work, exist_ok=True)
+    cfg = tmp_path / 'with_rank_dump.py'
+    cfg.write_text(f"_base_ = ['{config}']\n"
+                   "custom_imports = dict(imports=['sokd_mm', 'rank_weights_hook'])\n"
+                   f"custom_hooks = [{extra_hooks}dict(type='RankWeightsDumpHook', "
+                   f"out_dir='{work}')]\n")
+    run_tool(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), str(cfg), '2', '--work-dir',
+              work, '--cfg-options', *options], env={'PYTHON': PYTHON, 'PORT': str(port)})
+    return tuple(torch.load(osp.join(work, f'rank{r}.pth')) for r in (0, 1))

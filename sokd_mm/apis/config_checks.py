@@ -48,7 +48,6 @@ _NOT_IN_REGISTRY = re.compile(r"'?(\S+?)'? is not in the (\S+?)::(\S+) registry"
 
 
 def _registry_names(scope: str, registry: str) -> Iterable[str]:
-    from mmengine.registry import DefaultScope, Registry  # noqa: F401
     import mmengine.registry as root
     names = set()
     for mod in ('mmpretrain.registry', 'mmrazor.registry', 'mmengine.registry'):

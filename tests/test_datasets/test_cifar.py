@@ -2,7 +2,6 @@
 import os
 import os.path as osp
 import pickle
-import shutil
 
 import numpy as np
 import pytest

@@ -1,6 +1,5 @@
 """TinyImageNet on a generated folder in the official tiny-imagenet-200 layout."""
 import os
-import os.path as osp
 
 import numpy as np
 import pytest

@@ -8,7 +8,7 @@ import shutil
 
 import torch
 
-from tests.conftest import PYTHON, REPO, run_tool, small_cifar_options
+from tests.conftest import REPO, dist_train_rank_weights, small_cifar_options
 
 
 def _soteacher_config(tmp_path, extra: str = '') -> str:
@@ -57,17 +57,9 @@ def test_resume_restores_the_ensemble_and_schedule(train_tool, tmp_path, cifar10
 
 
 def test_two_processes_hold_the_same_ensemble(tmp_path, cifar100_root):
-    work = str(tmp_path / 'ddp')
-    os.makedirs(work)
-    cfg = _soteacher_config(
-        tmp_path, "custom_imports = dict(imports=['sokd_mm', 'rank_weights_hook'])\n"
-        "custom_hooks = [dict(type='SoTeacherHook'), "
-        f"dict(type='RankWeightsDumpHook', out_dir='{work}')]\n")
-    run_tool(['bash', f'{REPO}/tools/dist_train.sh', cfg, '2', '--work-dir', work,
-              '--cfg-options', *small_cifar_options(cifar100_root, batch=8)],
-             env={'PYTHON': PYTHON, 'PORT': '29641'})
-    r0 = torch.load(osp.join(work, 'rank0.pth'))['soteacher_loss.ensemble']
-    r1 = torch.load(osp.join(work, 'rank1.pth'))['soteacher_loss.ensemble']
+    r0, r1 = (state['soteacher_loss.ensemble'] for state in dist_train_rank_weights(
+        tmp_path, _soteacher_config(tmp_path), small_cifar_options(cifar100_root, batch=8),
+        29641, extra_hooks="dict(type='SoTeacherHook'), "))
     assert torch.equal(r0, r1)
     # Each rank saw half of the 200 samples; both hold predictions for all of them.
     assert (r0.abs().sum(1) > 0).all()

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 
 from tests.conftest import PYTHON, REPO, run_tool, small_cifar_options

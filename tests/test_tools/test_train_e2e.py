@@ -6,7 +6,8 @@ import os.path as osp
 
 import torch
 
-from tests.conftest import PYTHON, REPO, run_tool, small_cifar_options
+from tests.conftest import (PYTHON, REPO, dist_train_rank_weights, run_tool,
+                            small_cifar_options)
 
 
 def _scalars(work_dir: str) -> list:
@@ -60,19 +61,9 @@ def test_kd_config_trains(train_tool, tmp_path, cifar100_root, resnet56_ckpt):
 
 def test_dist_train_two_cpu_processes_keep_identical_students(tmp_path, cifar100_root,
                                                               resnet56_ckpt):
-    work = str(tmp_path / 'ddp')
-    import os
-    os.makedirs(work)
-    cfg = tmp_path / 'fitnet_dump.py'
-    cfg.write_text(f"_base_ = ['{REPO}/configs/fitnet/fitnet_r56_r20_cifar100.py']\n"
-                   "custom_imports = dict(imports=['sokd_mm', 'rank_weights_hook'])\n"
-                   f"custom_hooks = [dict(type='RankWeightsDumpHook', out_dir='{work}')]\n")
     opts = small_cifar_options(cifar100_root, batch=8) + [f'model.teacher_ckpt={resnet56_ckpt}']
-    run_tool(['bash', f'{REPO}/tools/dist_train.sh', str(cfg), '2', '--work-dir', work,
-              '--cfg-options', *opts],
-             env={'PYTHON': PYTHON, 'PORT': '29631'})
-    r0 = torch.load(osp.join(work, 'rank0.pth'))
-    r1 = torch.load(osp.join(work, 'rank1.pth'))
+    r0, r1 = dist_train_rank_weights(
+        tmp_path, f'{REPO}/configs/fitnet/fitnet_r56_r20_cifar100.py', opts, 29631)
     init = torch.load(resnet56_ckpt)['state_dict']
     student = [k for k in r0 if k.startswith('architecture.') and 'weight' in k]
     assert student

@@ -1,12 +1,7 @@
 # Attention transfer (Zagoruyko & Komodakis): spatial attention maps of the three stages,
 # mmrazor's ATLoss, weight 1000 each as in RepDistiller, next to the student's CE (weight 1).
+_base_ = ['./single_teacher.py']
 model = dict(
-    _scope_='mmrazor',
-    type='StrictTeacherDistill',
-    architecture=dict(),
-    teacher=dict(),
-    teacher_ckpt=None,
-    student_loss_weight=1.0,
     distiller=dict(
         type='ValidatedDistiller',
         student_recorders=dict(

@@ -1,13 +1,8 @@
 # Contrastive representation distillation (Tian et al. 2020): mmrazor's CRD connectors and
 # memory (16384 negatives, 128-d embeddings, temperature 0.07), weight 0.8, CE weight 1, as in
 # RepDistiller. The training set must be wrapped by mmrazor's CRDDataset (see crd_* configs).
+_base_ = ['./single_teacher.py']
 model = dict(
-    _scope_='mmrazor',
-    type='StrictTeacherDistill',
-    architecture=dict(),
-    teacher=dict(),
-    teacher_ckpt=None,
-    student_loss_weight=1.0,
     distiller=dict(
         type='ValidatedDistiller',
         student_recorders=dict(

@@ -1,13 +1,8 @@
 # Decoupled KD (Zhao et al. 2022): mmrazor's DKDLoss on logits, CIFAR setting alpha 1, beta 8,
 # temperature 4, CE weight 1. The original's 20-epoch linear warm-up of the DKD weight is not
 # in mmrazor's loss and not reproduced here.
+_base_ = ['./single_teacher.py']
 model = dict(
-    _scope_='mmrazor',
-    type='StrictTeacherDistill',
-    architecture=dict(),
-    teacher=dict(),
-    teacher_ckpt=None,
-    student_loss_weight=1.0,
     distiller=dict(
         type='ValidatedDistiller',
         student_recorders=dict(

@@ -2,13 +2,8 @@
 # BN + ReLU) onto the teacher's, is pulled to it by a mean squared error, weight 100, next to
 # the student's CE (weight 1), as in RepDistiller. A pair config names the hint modules
 # (recorder `source`) and the two feature shapes (C, H, W).
+_base_ = ['./single_teacher.py']
 model = dict(
-    _scope_='mmrazor',
-    type='StrictTeacherDistill',
-    architecture=dict(),
-    teacher=dict(),
-    teacher_ckpt=None,
-    student_loss_weight=1.0,
     distiller=dict(
         type='ValidatedDistiller',
         student_recorders=dict(hint=dict(type='ModuleOutputs', source='backbone.layer3')),

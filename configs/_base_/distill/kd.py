@@ -2,12 +2,8 @@
 # Weights follow RepDistiller: CE 0.1 (student_loss_weight), KD 0.9. The SoTeacher authors'
 # student runs use 0.5 / 0.5: set model.student_loss_weight=0.5 and
 # model.distiller.distill_losses.loss_kd.loss_weight=0.5.
+_base_ = ['./single_teacher.py']
 model = dict(
-    _scope_='mmrazor',
-    type='StrictTeacherDistill',
-    architecture=dict(),  # a pair config fills student and teacher with base_model(...)
-    teacher=dict(),
-    teacher_ckpt=None,
     student_loss_weight=0.1,
     distiller=dict(
         type='ValidatedDistiller',

@@ -1,13 +1,8 @@
 # ReviewKD (Chen et al. 2021): attention-based fusion of the student's stages, deepest first,
 # compared stage by stage with the teacher by the hierarchical context loss (ReviewKDLoss),
 # weight 1, CE weight 1. A pair config names the stages and their widths.
+_base_ = ['./single_teacher.py']
 model = dict(
-    _scope_='mmrazor',
-    type='StrictTeacherDistill',
-    architecture=dict(),
-    teacher=dict(),
-    teacher_ckpt=None,
-    student_loss_weight=1.0,
     distiller=dict(
         type='ValidatedDistiller',
         distill_losses=dict(

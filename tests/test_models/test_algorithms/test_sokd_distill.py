@@ -155,19 +155,10 @@ def test_search_longer_than_the_run_is_a_warning(tmp_path):
 
 def test_two_cpu_processes_train_sokd_with_identical_students(tmp_path, cifar100_root,
                                                              resnet56_ckpt):
-    from tests.conftest import PYTHON, run_tool
-    work = str(tmp_path / 'ddp')
-    os.makedirs(work)
-    cfg = tmp_path / 'sokd_dump.py'
-    cfg.write_text(f"_base_ = ['{_config(tmp_path)}']\n"
-                   "custom_imports = dict(imports=['sokd_mm', 'rank_weights_hook'])\n"
-                   f"custom_hooks = [dict(type='RankWeightsDumpHook', out_dir='{work}')]\n")
+    from tests.conftest import dist_train_rank_weights
     opts = [o.replace('batch_size=32', 'batch_size=16')
             for o in _options(cifar100_root, resnet56_ckpt, 1, 1)]
-    run_tool(['bash', f'{REPO}/tools/dist_train.sh', str(cfg), '2', '--work-dir', work,
-              '--cfg-options', *opts], env={'PYTHON': PYTHON, 'PORT': '29651'})
-    r0 = torch.load(osp.join(work, 'rank0.pth'))
-    r1 = torch.load(osp.join(work, 'rank1.pth'))
+    r0, r1 = dist_train_rank_weights(tmp_path, _config(tmp_path), opts, 29651)
     for k in r0:
         if 'running_' in k or 'num_batches_tracked' in k:
             continue  # BN statistics are per rank (no SyncBN)

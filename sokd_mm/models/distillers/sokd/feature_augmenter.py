@@ -22,7 +22,7 @@ is saved with the module, so a resumed run draws exactly what an uninterrupted o
 """
 import itertools
 from dataclasses import dataclass
-from typing import Callable, Dict, List
+from typing import Dict, List
 
 import torch
 import torch.nn as nn
