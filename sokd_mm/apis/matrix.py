@@ -34,6 +34,8 @@ from typing import Dict, List, Optional
 
 from mmengine.config import Config
 
+from .pipeline import last_checkpoint
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 # METHODS.md section 3 (CRD/RepDistiller, CIFAR-100 top-1): teacher, student, KD, FitNet, AT, CRD
@@ -103,15 +105,6 @@ def plan(spec: Config) -> List[Cell]:
     return cells
 
 
-def _last_checkpoint(work_dir: str) -> Optional[str]:
-    path = osp.join(work_dir, 'last_checkpoint')
-    if osp.isfile(path):
-        ckpt = open(path).read().strip()
-        if osp.isfile(ckpt):
-            return ckpt
-    return None
-
-
 def _final_metrics(work_dir: str) -> Dict:
     """Last validation scalars of a run, from its vis_data/scalars.json files."""
     last = {}
@@ -131,7 +124,7 @@ def _command(spec: Config, cell: Cell, work_dir: str, teacher_ckpt: Optional[str
         options.append(f'model.teacher_ckpt={teacher_ckpt}')
     args = [osp.join(REPO, cell.config) if not osp.isabs(cell.config) else cell.config,
             '--work-dir', work_dir]
-    if _last_checkpoint(work_dir):
+    if last_checkpoint(work_dir):
         args.append('--resume')
     args += ['--cfg-options', *options]
     launcher = spec.get('launcher', 'none')
@@ -176,7 +169,7 @@ def run_matrix(spec_path: str, dry_run: bool = False) -> List[Dict]:
         metrics = _final_metrics(work_dir)
         result = dict(name=cell.name, role=cell.role, config=cell.config, seed=cell.seed,
                       teacher=cell.teacher, top1=metrics.get('accuracy/top1'),
-                      checkpoint=_last_checkpoint(work_dir), **cell.info)
+                      checkpoint=last_checkpoint(work_dir), **cell.info)
         with open(result_file + '.tmp', 'w') as f:
             json.dump(result, f, indent=2)
         os.replace(result_file + '.tmp', result_file)  # a kill never leaves half a result

@@ -20,7 +20,8 @@ class RunSpec:
     options: Dict = field(default_factory=dict)
 
 
-def _last_checkpoint(work_dir: str) -> Optional[str]:
+def last_checkpoint(work_dir: str) -> Optional[str]:
+    """The checkpoint mmengine's CheckpointHook recorded last in ``work_dir``, if it exists."""
     path = osp.join(work_dir, 'last_checkpoint')
     if osp.isfile(path):
         with open(path) as f:
@@ -51,7 +52,7 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict]) -> Dict:
     cfg.work_dir = work_dir
     cfg.experiment_name = spec.name
     # Continue an interrupted run instead of starting over.
-    cfg.resume = _last_checkpoint(work_dir) is not None
+    cfg.resume = last_checkpoint(work_dir) is not None
     start = time.time()
     runner = Runner.from_cfg(cfg)
     runner.train()
@@ -65,7 +66,7 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict]) -> Dict:
         name=spec.name, role=spec.role, config=spec.config, teacher_from=spec.teacher_from,
         top1=_metric(metrics, 'accuracy/top1'),
         teacher_top1=_metric(metrics, 'teacher.accuracy/top1'),
-        seconds=round(time.time() - start, 1), checkpoint=_last_checkpoint(work_dir))
+        seconds=round(time.time() - start, 1), checkpoint=last_checkpoint(work_dir))
     if cfg.model.get('type') == 'SoKDDistill':
         # What SoKD transferred and the policy it learned, as pictures.
         from .visualize_sokd import visualize_sokd

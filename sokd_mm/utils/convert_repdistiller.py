@@ -49,14 +49,9 @@ def convert_state_dict(arch: str, state: Dict[str, torch.Tensor],
 
 
 def convert_checkpoint(arch: str, src: str, dst: str) -> None:
-    from mmengine.config import Config
-    from mmpretrain.registry import MODELS
-
-    from sokd_mm.utils.config_helpers import base_model
+    from .complexity import build_base_classifier
     checkpoint = torch.load(src, map_location='cpu', weights_only=False)
     state = extract_state_dict(checkpoint, src)
-    cfg = base_model(arch, replace=False)
-    cfg.pop('_scope_')
-    reference = MODELS.build(Config(dict(model=cfg)).model).state_dict()
+    reference = build_base_classifier(arch).state_dict()
     torch.save({'state_dict': convert_state_dict(arch, state, reference),
                 'meta': dict(converted_from=src, arch=arch)}, dst)

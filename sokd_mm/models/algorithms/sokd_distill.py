@@ -73,8 +73,7 @@ class SoKDDistill(StrictTeacherDistill):
         self.distiller.set_deliveries_override(True)
         with self.distiller.student_recorders, self.distiller.deliveries:
             student = self.student(inputs, data_samples, mode='loss')
-        losses = add_prefix({k: v * self.student_loss_weight if 'loss' in k else v
-                             for k, v in student.items()}, 'student')
+        losses = add_prefix(self.scale_student_losses(student), 'student')
         losses.update(add_prefix(self.distiller.compute_distill_losses(), 'distill'))
         return losses
 
@@ -134,10 +133,10 @@ class SoKDDistill(StrictTeacherDistill):
     # -- the policy search ----------------------------------------------------------------------
     def _student_state(self, student_wrapper: OptimWrapper):
         """Names and tensors of the student-side parameters (those of the student optimizer)
-        and copies of the student-side buffers."""
+        and buffers (each virtual evaluation works on copies of the buffers)."""
         trained = {id(p) for g in student_wrapper.optimizer.param_groups for p in g['params']}
         params = {n: p for n, p in self.named_parameters() if id(p) in trained}
-        buffers = {n: b.clone() for n, b in self.named_buffers() if not n.startswith('teacher.')}
+        buffers = {n: b for n, b in self.named_buffers() if not n.startswith('teacher.')}
         return params, buffers
 
     def _objective_at(self, inputs, data_samples, params: Dict, buffers: Dict) -> torch.Tensor:

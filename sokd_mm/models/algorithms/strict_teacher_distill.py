@@ -97,10 +97,15 @@ class StrictTeacherDistill(SingleTeacherDistill):
                 'model.teacher_ckpt=work_dirs/<teacher>/epoch_240.pth (or set '
                 'model.allow_random_teacher=True for a smoke test).')
 
+    def scale_student_losses(self, losses: dict) -> dict:
+        """The student's own losses times w_ce (other logged values unchanged)."""
+        if self.student_loss_weight == 1.0:
+            return losses
+        return {k: v * self.student_loss_weight if 'loss' in k else v for k, v in losses.items()}
+
     def loss(self, batch_inputs: torch.Tensor, data_samples=None) -> dict:
         losses = super().loss(batch_inputs, data_samples)
-        if self.student_loss_weight != 1.0:
-            for key in losses:
-                if key.startswith('student.') and 'loss' in key:
-                    losses[key] = losses[key] * self.student_loss_weight
+        student = self.scale_student_losses(
+            {k[len('student.'):]: v for k, v in losses.items() if k.startswith('student.')})
+        losses.update({f'student.{k}': v for k, v in student.items()})
         return losses
