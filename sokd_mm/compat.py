@@ -12,8 +12,10 @@ Two upstream problems are patched here, and nothing else:
 2. **mmengine 0.10.7 cannot resume on torch >= 2.6** (``UnpicklingError: Weights only load
    failed ... HistoryBuffer``; mmengine issue #1655, PR #1650 unmerged): its local checkpoint
    loader calls ``torch.load`` with the new default ``weights_only=True``, but a full training
-   checkpoint pickles message-hub objects. We re-register the local loader with
-   ``weights_only=False``. That unpickles arbitrary objects: load only checkpoints you trust.
+   checkpoint pickles message-hub objects. We re-register the local loader: ``--resume`` (the
+   run's own checkpoints, inside ``Runner.resume``) unpickles fully; ``load_from`` and
+   ``teacher_ckpt`` take only the weights and never run code from the file
+   (``sokd_mm.utils.checkpoint_io``).
 """
 import importlib
 
@@ -51,19 +53,25 @@ def _patch_quantization_names() -> None:
 
 
 def _patch_local_checkpoint_loader() -> None:
+    import functools
+
+    from mmengine.runner import Runner
     from mmengine.runner.checkpoint import CheckpointLoader
 
-    def load_from_local(filename: str, map_location=None):
-        import os.path as osp
-        filename = osp.expanduser(filename)
-        if not osp.isfile(filename):
-            raise FileNotFoundError(
-                f'Checkpoint file {filename!r} does not exist. Check the path given to '
-                '--resume / load_from / teacher_ckpt.')
-        return torch.load(filename, map_location=map_location, weights_only=False)
+    from sokd_mm.utils.checkpoint_io import load_local_checkpoint, trusted_loading
 
-    CheckpointLoader.register_scheme(prefixes='', loader=load_from_local, force=True)
-    PATCHED.append('mmengine local checkpoint loader (weights_only=False)')
+    CheckpointLoader.register_scheme(prefixes='', loader=load_local_checkpoint, force=True)
+    if not getattr(Runner.resume, '_sokd_trusted', False):
+        original = Runner.resume
+
+        @functools.wraps(original)
+        def resume(self, *args, **kwargs):
+            with trusted_loading():
+                return original(self, *args, **kwargs)
+
+        resume._sokd_trusted = True
+        Runner.resume = resume
+    PATCHED.append('mmengine local checkpoint loader (weights only; full unpickling for resume)')
 
 
 _patch_quantization_names()

@@ -82,11 +82,12 @@ def run_tool(args: list, cwd: str = REPO, timeout: int = 600, env: dict = None,
 
 @pytest.fixture
 def train_tool():
-    def run(config: str, *options: str, check: bool = True, extra: list = ()):
+    def run(config: str, *options: str, check: bool = True, extra: list = (),
+            env: dict = None):
         args = [PYTHON, osp.join(REPO, 'tools', 'train.py'), config, *extra]
         if options:
             args += ['--cfg-options', *options]
-        return run_tool(args, check=check)
+        return run_tool(args, check=check, env=env)
     return run
 
 
@@ -105,3 +106,38 @@ def dist_train_rank_weights(tmp_path, config: str, options: list, port: int,
     run_tool(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), str(cfg), '2', '--work-dir',
               work, '--cfg-options', *options], env={'PYTHON': PYTHON, 'PORT': str(port)})
     return tuple(torch.load(osp.join(work, f'rank{r}.pth')) for r in (0, 1))
+
+
+@pytest.fixture(scope='session')
+def tiny_cifar100_root(tmp_path_factory) -> str:
+    """48 training images (3 iterations of 16) and 16 test images: for runs repeated 3 times."""
+    return write_cifar100(str(tmp_path_factory.mktemp('cifar100_tiny')), n_train=48, n_test=16)
+
+
+def config_with_faults(tmp_path, config: str) -> str:
+    """A child of ``config`` with the test-only fault injection (tests/helpers/fault_injection.py,
+    switched on by environment variables) so that one config runs clean, faulty and resumed."""
+    path = tmp_path / f'faulty_{osp.basename(config)}'
+    path.write_text(f"_base_ = ['{config}']\n"
+                    "custom_imports = dict(imports=['sokd_mm', 'fault_injection'])\n"
+                    "default_hooks = dict(fault_injection=dict(type='FaultInjectionHook'))\n")
+    return str(path)
+
+
+def assert_same_state(a, b, where: str = 'checkpoint') -> None:
+    """Recursively equal: tensors bit for bit, arrays, numbers, containers."""
+    import torch
+    if isinstance(a, torch.Tensor):
+        assert isinstance(b, torch.Tensor) and a.shape == b.shape and torch.equal(a, b), where
+    elif isinstance(a, np.ndarray):
+        assert np.array_equal(a, b), where
+    elif isinstance(a, dict):
+        assert set(a) == set(b), f'{where}: keys {set(a) ^ set(b)}'
+        for k in a:
+            assert_same_state(a[k], b[k], f'{where}.{k}')
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same_state(x, y, f'{where}[{i}]')
+    else:
+        assert a == b, f'{where}: {a!r} != {b!r}'

@@ -36,6 +36,13 @@ def test_full_training_checkpoint_loads_through_mmengine(tmp_path):
     except Exception:
         refused = True
     assert refused
-    loaded = CheckpointLoader.load_checkpoint(str(path), map_location='cpu')
+    # Resume (the run's own file) unpickles the whole checkpoint ...
+    from sokd_mm.utils.checkpoint_io import trusted_loading
+    with trusted_loading():
+        loaded = CheckpointLoader.load_checkpoint(str(path), map_location='cpu')
     assert torch.equal(loaded['state_dict']['w'], torch.ones(2))
     assert list(loaded['message_hub']['log_scalars']['loss'].data[0]) == [1.0, 2.0]
+    # ... load_from / teacher_ckpt take its weights only.
+    weights = CheckpointLoader.load_checkpoint(str(path), map_location='cpu')
+    assert set(weights) == {'state_dict', 'meta'}
+    assert torch.equal(weights['state_dict']['w'], torch.ones(2))

@@ -13,6 +13,8 @@ from mmengine.runner import Runner  # noqa: E402
 
 from sokd_mm.apis import (check_cfg_options, explain_registry_error,  # noqa: E402
                           prepare_distributed)
+from sokd_mm.engine.hooks import (CheckpointSaveError, NonFiniteLossError,  # noqa: E402
+                                  find_last_complete_checkpoint)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -52,16 +54,30 @@ def build_config(args: argparse.Namespace) -> Config:
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
+        # The newest *complete* checkpoint (mmengine would trust last_checkpoint blindly).
+        cfg.resume, cfg.load_from = True, find_last_complete_checkpoint(cfg.work_dir)
     elif args.resume is not None:
         cfg.resume, cfg.load_from = True, args.resume
     prepare_distributed(cfg, args.launcher)
     return cfg
 
 
+def check_work_dir_writable(work_dir: str) -> None:
+    probe = osp.join(work_dir, '.write_test')
+    try:
+        os.makedirs(work_dir, exist_ok=True)
+        with open(probe, 'w') as f:
+            f.write('ok')
+        os.remove(probe)
+    except OSError as error:
+        raise SystemExit(f'Error: the work dir {work_dir} is not writable ({error}). Logs and '
+                         'checkpoints go there: pass --work-dir with a folder you can write to.')
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     cfg = build_config(args)
+    check_work_dir_writable(cfg.work_dir)
     try:
         runner = Runner.from_cfg(cfg)
     except KeyError as e:
@@ -69,7 +85,12 @@ def main(argv=None) -> None:
         if message is None:
             raise
         raise SystemExit(f'Config error: {message}') from None
-    runner.train()
+    try:
+        runner.train()
+    except (NonFiniteLossError, CheckpointSaveError) as error:
+        # A clear stop, not a traceback: the message names what happened and what survives.
+        runner.logger.error(str(error))
+        raise SystemExit(f'Error: {error}') from None
 
 
 if __name__ == '__main__':

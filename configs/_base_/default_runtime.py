@@ -6,9 +6,15 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    # Keep the last checkpoints for --resume; the last epoch is always saved.
-    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=3, save_last=True),
+    # Keep the last checkpoints for --resume; the last epoch is always saved. The safe hook
+    # writes to a temporary file and renames it, so a kill or a full disk mid-save never costs
+    # the previous checkpoint.
+    checkpoint=dict(type='SafeCheckpointHook', interval=10, max_keep_ckpts=3, save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # RNG states in every checkpoint: --resume continues the same random streams.
+    rng_state=dict(type='RNGStateHook'),
+    # Stop at the first NaN/Inf loss term, naming it, before a checkpoint saves the bad state.
+    finite_loss=dict(type='FiniteLossHook'),
 )
 
 env_cfg = dict(

@@ -1,0 +1,53 @@
+"""Test-only faults for the reliability tests, switched on by environment variables so that the
+same config runs clean, killed and resumed (imported through ``custom_imports``):
+
+- ``SOKD_KILL_AT_ITER=N``: SIGKILL after training iteration N (1-based, counted over the run);
+- ``SOKD_NAN_AT_ITER=N``: before iteration N, fill the teacher (or, without one, the model)
+  with NaN;
+- ``SOKD_SAVE_FAULT=kill:NAME`` / ``enospc:NAME``: while writing a file whose name contains
+  NAME, write half of it and then SIGKILL the process / fail with ``No space left on device``.
+"""
+import errno
+import os
+import signal
+
+import torch
+from mmengine.fileio.backends.local_backend import LocalBackend
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmengine.registry import HOOKS
+
+_original_put = LocalBackend.put
+
+
+def _faulty_put(self, obj: bytes, filepath) -> None:
+    mode, _, name = os.environ.get('SOKD_SAVE_FAULT', '').partition(':')
+    if not name or name not in os.path.basename(str(filepath)):
+        return _original_put(self, obj, filepath)
+    with open(filepath, 'wb') as f:
+        f.write(obj[:len(obj) // 2])
+        f.flush()
+        os.fsync(f.fileno())
+        if mode == 'kill':
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(filepath))
+
+
+LocalBackend.put = _faulty_put
+
+
+@HOOKS.register_module()
+class FaultInjectionHook(Hook):
+    priority = 'LOWEST'
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        if int(os.environ.get('SOKD_NAN_AT_ITER', 0)) == runner.iter + 1:
+            model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+            target = getattr(model, 'teacher', model)
+            with torch.no_grad():
+                for p in target.parameters():
+                    p.fill_(float('nan'))
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        if int(os.environ.get('SOKD_KILL_AT_ITER', 0)) == runner.iter + 1:
+            os.kill(os.getpid(), signal.SIGKILL)
