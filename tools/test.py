@@ -12,6 +12,7 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from sokd_mm.apis import check_cfg_options, prepare_distributed  # noqa: E402
+from sokd_mm.errors import SokdError  # noqa: E402
 
 
 def main(argv=None) -> None:
@@ -41,8 +42,13 @@ def main(argv=None) -> None:
             else list(cfg.test_evaluator)
         cfg.test_evaluator.append(dict(type='DumpResults', out_file_path=args.out))
     prepare_distributed(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg)
-    metrics = runner.test()
+    try:
+        runner = Runner.from_cfg(cfg)
+        metrics = runner.test()
+    except SokdError as error:  # a user mistake: the message says how to fix it
+        if os.environ.get('SOKD_DEBUG'):
+            raise
+        raise SystemExit(f'Error: {error}') from None
     print(metrics)
 
 

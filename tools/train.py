@@ -13,8 +13,8 @@ from mmengine.runner import Runner  # noqa: E402
 
 from sokd_mm.apis import (check_cfg_options, explain_registry_error,  # noqa: E402
                           prepare_distributed)
-from sokd_mm.engine.hooks import (CheckpointSaveError, NonFiniteLossError,  # noqa: E402
-                                  find_last_complete_checkpoint)
+from sokd_mm.engine.hooks import find_last_complete_checkpoint  # noqa: E402
+from sokd_mm.errors import SokdError  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -74,8 +74,7 @@ def check_work_dir_writable(work_dir: str) -> None:
                          'checkpoints go there: pass --work-dir with a folder you can write to.')
 
 
-def main(argv=None) -> None:
-    args = parse_args(argv)
+def run(args: argparse.Namespace) -> None:
     cfg = build_config(args)
     check_work_dir_writable(cfg.work_dir)
     try:
@@ -87,9 +86,20 @@ def main(argv=None) -> None:
         raise SystemExit(f'Config error: {message}') from None
     try:
         runner.train()
-    except (NonFiniteLossError, CheckpointSaveError) as error:
-        # A clear stop, not a traceback: the message names what happened and what survives.
-        runner.logger.error(str(error))
+    except SokdError as error:
+        runner.logger.error(str(error))  # also in the work dir's log
+        raise
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    try:
+        run(args)
+    except SokdError as error:
+        # A user mistake or a deliberate stop: the message says what to do; no traceback
+        # unless asked for.
+        if os.environ.get('SOKD_DEBUG'):
+            raise
         raise SystemExit(f'Error: {error}') from None
 
 

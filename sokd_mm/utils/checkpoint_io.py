@@ -25,13 +25,15 @@ from typing import Iterator, Optional
 
 import torch
 
+from sokd_mm.errors import SokdError
+
 _TRUSTED = contextvars.ContextVar('sokd_mm_trusted_checkpoint', default=False)
 
 EXPORT_HINT = ('If you trust the file, convert it to a weights-only file first: '
                'python tools/export_weights.py {path} OUT.pth [--part student|teacher]')
 
 
-class UntrustedCheckpointError(pickle.UnpicklingError):
+class UntrustedCheckpointError(SokdError, pickle.UnpicklingError):
     """The file holds no loadable weights once arbitrary objects are refused."""
 
 
@@ -91,7 +93,7 @@ def load_weights(path: str, map_location='cpu') -> dict:
     try:
         obj = torch.load(path, map_location=map_location, weights_only=True)
         meta = obj.get('meta', {}) if isinstance(obj, dict) else {}
-    except pickle.UnpicklingError:
+    except Exception:  # refused globals (UnpicklingError) or a damaged file: try inertly
         try:
             obj = torch.load(path, map_location=map_location, weights_only=False,
                              pickle_module=_InertPickleModule)

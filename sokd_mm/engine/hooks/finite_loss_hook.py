@@ -16,8 +16,10 @@ from mmengine.dist import is_distributed
 from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 
+from sokd_mm.errors import SokdError
 
-class NonFiniteLossError(FloatingPointError):
+
+class NonFiniteLossError(SokdError, FloatingPointError):
     """A loss term became NaN or Inf."""
 
 

@@ -25,10 +25,12 @@ from mmengine.fileio import LocalBackend
 from mmengine.hooks import CheckpointHook
 from mmengine.registry import HOOKS
 
+from sokd_mm.errors import SokdError
+
 PART_SUFFIX = '.part'
 
 
-class CheckpointSaveError(RuntimeError):
+class CheckpointSaveError(SokdError, RuntimeError):
     """Writing a checkpoint failed; the previous complete checkpoint is intact."""
 
 

@@ -13,8 +13,10 @@ from mmengine.runner.checkpoint import CheckpointLoader
 from mmrazor.models import SingleTeacherDistill
 from mmrazor.registry import MODELS
 
+from sokd_mm.errors import SokdError
 
-class TeacherCheckpointError(ValueError):
+
+class TeacherCheckpointError(SokdError, ValueError):
     """``teacher_ckpt`` is missing or does not fit the teacher architecture."""
 
 

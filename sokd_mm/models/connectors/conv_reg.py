@@ -13,8 +13,10 @@ import torch.nn as nn
 from mmrazor.models.architectures.connectors.base_connector import BaseConnector
 from mmrazor.registry import MODELS
 
+from sokd_mm.errors import SokdError
 
-class ConnectorShapeError(ValueError):
+
+class ConnectorShapeError(SokdError, ValueError):
     """The student and teacher feature shapes cannot be reconciled by this connector."""
 
 

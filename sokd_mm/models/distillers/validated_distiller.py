@@ -12,8 +12,10 @@ from mmrazor.models.task_modules.recorder import (ModuleInputsRecorder,
                                                   ModuleOutputsRecorder)
 from mmrazor.registry import MODELS
 
+from sokd_mm.errors import SokdError
 
-class RecorderNameError(ValueError):
+
+class RecorderNameError(SokdError, ValueError):
     """A recorder's ``source`` names no module of the network."""
 
 

@@ -29,12 +29,13 @@ from mmengine import dist
 from mmengine.registry import MODELS
 
 from .lipschitz_loss import lipschitz_bound
+from sokd_mm.errors import SokdError
 
 CR_SCHEDULES = ('linear', 'step', 'cosine', 'cycle')
 ENSEMBLE_MODES = ('running_mean', 'reference')
 
 
-class SoTeacherConfigError(ValueError):
+class SoTeacherConfigError(SokdError, ValueError):
     """A SoTeacher hyperparameter or its data/checkpoint does not fit."""
 
 

@@ -19,8 +19,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
+from sokd_mm.errors import SokdError
 
-class DAMConfigError(ValueError):
+
+class DAMConfigError(SokdError, ValueError):
     """A DAM setting does not fit the feature map."""
 
 

@@ -16,9 +16,10 @@ import torch.nn as nn
 from mmrazor.registry import MODELS
 
 from ..validated_distiller import ValidatedDistiller
+from sokd_mm.errors import SokdError
 
 
-class SoKDConfigError(ValueError):
+class SoKDConfigError(SokdError, ValueError):
     """A SoKD setting refers to something that does not exist or cannot work."""
 
 
