@@ -63,7 +63,7 @@ def build_config(args: argparse.Namespace) -> Config:
 
 
 def check_work_dir_writable(work_dir: str) -> None:
-    probe = osp.join(work_dir, '.write_test')
+    probe = osp.join(work_dir, f'.write_test.{os.getpid()}')  # one per DDP process
     try:
         os.makedirs(work_dir, exist_ok=True)
         with open(probe, 'w') as f:

@@ -3,7 +3,8 @@
 mmengine's ``init_dist('pytorch')`` calls ``torch.cuda.set_device`` unconditionally, and
 ``Runner.wrap_model`` passes ``device_ids=[LOCAL_RANK]`` to DDP, which torch rejects for CPU
 modules. On a machine without CUDA we initialise the gloo process group ourselves (mmengine
-then skips its own set-up) and wrap the model with ``device_ids=None``.
+then skips its own set-up) and wrap the model with ``device_ids=None``; ``sync_bn`` becomes
+the wrapper's CPU-capable synchronised BN.
 """
 import os
 
@@ -25,5 +26,15 @@ def prepare_distributed(cfg: Config, launcher: str) -> None:
         dist.init_process_group(backend='gloo', rank=int(os.environ['RANK']),
                                 world_size=int(os.environ['WORLD_SIZE']))
     wrapper = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
+    if wrapper['type'] == 'MMDistributedDataParallel':
+        wrapper['type'] = 'CPUDistributedDataParallel'
     wrapper['device_ids'] = None
+    # torch's SyncBatchNorm (mmengine's sync_bn='torch') refuses CPU tensors: our wrappers
+    # convert BN to a gloo-capable SyncBN instead.
+    if cfg.get('sync_bn'):
+        if wrapper['type'] not in ('CPUDistributedDataParallel', 'SoKDDDP'):
+            raise RuntimeError(f"sync_bn on CPU needs model_wrapper_cfg type "
+                               f"CPUDistributedDataParallel or SoKDDDP, not {wrapper['type']}.")
+        wrapper['sync_bn'] = True
+        cfg.sync_bn = None
     cfg.model_wrapper_cfg = wrapper

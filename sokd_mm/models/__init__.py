@@ -1,1 +1,2 @@
-from . import algorithms, backbones, classifiers, connectors, distillers, losses  # noqa: F401
+from . import (algorithms, backbones, classifiers, connectors, distillers,  # noqa: F401
+               losses, wrappers)

@@ -243,7 +243,12 @@ def _average_gradients_across_ranks(params: List[torch.nn.Parameter]) -> None:
 class SoKDDDP(MMDistributedDataParallel):
     """DDP wrapper that runs SoKD's own train_step (search + student step); the student step's
     forward goes through DDP so that its gradients are synchronised, policy gradients are
-    averaged across ranks by the search step."""
+    averaged across ranks by the search step. ``sync_bn=True``: CPU-capable synchronised BN
+    (``sokd_mm.models.wrappers``)."""
+
+    def __init__(self, module, sync_bn: bool = False, **kwargs) -> None:
+        from sokd_mm.models.wrappers import convert_to_gloo_sync_bn
+        super().__init__(module=convert_to_gloo_sync_bn(module) if sync_bn else module, **kwargs)
 
     def train_step(self, data, optim_wrapper):
         return self.module.train_step(data, optim_wrapper, ddp=self)
