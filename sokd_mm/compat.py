@@ -19,8 +19,6 @@ Two upstream problems are patched here, and nothing else:
 """
 import importlib
 
-import torch
-
 PATCHED = []
 
 

@@ -10,3 +10,7 @@ clauses keep working. The command-line tools print these messages alone, without
 
 class SokdError(Exception):
     """A failure with a message meant for the user."""
+
+
+class ConfigError(SokdError, ValueError):
+    """A config value out of range or of the wrong kind (hyperparameters, architectures)."""

@@ -57,6 +57,9 @@ def build_config(args: argparse.Namespace) -> Config:
         # The newest *complete* checkpoint (mmengine would trust last_checkpoint blindly).
         cfg.resume, cfg.load_from = True, find_last_complete_checkpoint(cfg.work_dir)
     elif args.resume is not None:
+        if not osp.isfile(args.resume):
+            raise SystemExit(f'Error: --resume {args.resume}: no such checkpoint. Give a file '
+                             'of the run\'s work dir, or --resume alone for its latest one.')
         cfg.resume, cfg.load_from = True, args.resume
     prepare_distributed(cfg, args.launcher)
     return cfg

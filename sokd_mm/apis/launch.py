@@ -12,6 +12,8 @@ import torch
 import torch.distributed as dist
 from mmengine.config import Config
 
+from sokd_mm.errors import ConfigError
+
 
 def prepare_distributed(cfg: Config, launcher: str) -> None:
     """Adjust ``cfg`` (and start the process group on CPU) for ``launcher``."""
@@ -19,7 +21,7 @@ def prepare_distributed(cfg: Config, launcher: str) -> None:
     if launcher == 'none' or torch.cuda.is_available():
         return
     if launcher != 'pytorch':
-        raise RuntimeError(f'--launcher {launcher} needs GPUs; on a CPU-only machine use '
+        raise ConfigError(f'--launcher {launcher} needs GPUs; on a CPU-only machine use '
                            '--launcher pytorch (tools/dist_train.sh does) with the gloo backend.')
     cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
     if not dist.is_initialized():
@@ -33,7 +35,7 @@ def prepare_distributed(cfg: Config, launcher: str) -> None:
     # convert BN to a gloo-capable SyncBN instead.
     if cfg.get('sync_bn'):
         if wrapper['type'] not in ('CPUDistributedDataParallel', 'SoKDDDP'):
-            raise RuntimeError(f"sync_bn on CPU needs model_wrapper_cfg type "
+            raise ConfigError(f"sync_bn on CPU needs model_wrapper_cfg type "
                                f"CPUDistributedDataParallel or SoKDDDP, not {wrapper['type']}.")
         wrapper['sync_bn'] = True
         cfg.sync_bn = None

@@ -13,6 +13,8 @@ import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.registry import METRICS
 
+from sokd_mm.errors import ConfigError
+
 
 def calibration_stats(probs: torch.Tensor, labels: torch.Tensor, n_bins: int = 15) -> Dict:
     """The metrics above plus the per-bin ``reliability`` table (confidence, accuracy, count)."""
@@ -48,7 +50,7 @@ class CalibrationMetric(BaseMetric):
     def __init__(self, n_bins: int = 15, **kwargs) -> None:
         super().__init__(**kwargs)
         if not isinstance(n_bins, int) or n_bins < 1:
-            raise ValueError(f'CalibrationMetric: n_bins must be a positive integer, got '
+            raise ConfigError(f'CalibrationMetric: n_bins must be a positive integer, got '
                              f'{n_bins!r}')
         self.n_bins = n_bins
         self.last_reliability: List[Dict] = []

@@ -12,6 +12,8 @@ from typing import Optional
 
 from mmengine.config import Config
 
+from sokd_mm.errors import ConfigError
+
 CONFIG_ROOT = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs')
 
 
@@ -36,7 +38,7 @@ def base_model(name: str, num_classes: Optional[int] = None, dataset: str = 'cif
     if not osp.isfile(path):
         names = available_base_models(dataset)
         close = difflib.get_close_matches(name, names, n=3)
-        raise ValueError(f'Unknown model {name!r} for {dataset}: no {path}. '
+        raise ConfigError(f'Unknown model {name!r} for {dataset}: no {path}. '
                          f'Did you mean {close}? Available: {names}')
     model = copy.deepcopy(Config.fromfile(path)['model'].to_dict())
     model['_scope_'] = 'mmpretrain'  # teacher/student sit inside an mmrazor-scoped algorithm

@@ -10,6 +10,8 @@ import torch.nn as nn
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapperDict
 from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS
 
+from sokd_mm.errors import ConfigError
+
 
 def split_student_and_policy(model: nn.Module):
     """Two holder modules referencing (not owning) the student-side and policy submodules."""
@@ -34,7 +36,7 @@ class SoKDOptimWrapperConstructor:
     def __init__(self, optim_wrapper_cfg: dict, paramwise_cfg=None) -> None:
         unknown = set(optim_wrapper_cfg) - {'student', 'policy'}
         if unknown or 'student' not in optim_wrapper_cfg:
-            raise ValueError('SoKDOptimWrapperConstructor takes a "student" and an optional '
+            raise ConfigError('SoKDOptimWrapperConstructor takes a "student" and an optional '
                              f'"policy" optimizer config, got {sorted(optim_wrapper_cfg)}')
         self.constructors = {}
         for key, cfg in optim_wrapper_cfg.items():

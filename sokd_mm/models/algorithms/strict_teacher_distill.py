@@ -13,7 +13,7 @@ from mmengine.runner.checkpoint import CheckpointLoader
 from mmrazor.models import SingleTeacherDistill
 from mmrazor.registry import MODELS
 
-from sokd_mm.errors import SokdError
+from sokd_mm.errors import ConfigError, SokdError
 
 
 class TeacherCheckpointError(SokdError, ValueError):
@@ -85,7 +85,7 @@ class StrictTeacherDistill(SingleTeacherDistill):
     def __init__(self, teacher_ckpt: Optional[str] = None, allow_random_teacher: bool = False,
                  student_loss_weight: float = 1.0, **kwargs) -> None:
         if not isinstance(student_loss_weight, (int, float)) or student_loss_weight < 0:
-            raise ValueError('model.student_loss_weight must be a number >= 0, got '
+            raise ConfigError('model.student_loss_weight must be a number >= 0, got '
                              f'{student_loss_weight!r}')
         super().__init__(teacher_ckpt=None, **kwargs)
         self.student_loss_weight = float(student_loss_weight)

@@ -12,6 +12,8 @@ import torch.nn as nn
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from mmpretrain.registry import MODELS
 
+from sokd_mm.errors import ConfigError
+
 # (expansion t, channels c, repeats n, stride s) per group; t = None means "use T".
 _SETTINGS = ((1, 16, 1, 1), (None, 24, 2, 1), (None, 32, 3, 2), (None, 64, 4, 2),
              (None, 96, 3, 1), (None, 160, 3, 2), (None, 320, 1, 1))
@@ -48,7 +50,7 @@ class CifarMobileNetV2(BaseBackbone):
                  init_cfg=None) -> None:
         super().__init__(init_cfg)
         if widen_factor <= 0:
-            raise ValueError(f'CifarMobileNetV2: widen_factor must be > 0, got {widen_factor}')
+            raise ConfigError(f'CifarMobileNetV2: widen_factor must be > 0, got {widen_factor}')
         input_channel = int(32 * widen_factor)
         self.conv1 = _conv_bn_relu(3, input_channel, 3, 2)
         self.blocks = nn.ModuleList()

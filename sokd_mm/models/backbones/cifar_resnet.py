@@ -12,6 +12,8 @@ import torch.nn as nn
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from mmpretrain.registry import MODELS
 
+from sokd_mm.errors import ConfigError
+
 
 class BasicBlock(nn.Module):
     expansion = 1
@@ -95,13 +97,13 @@ class CifarResNet(BaseBackbone):
                  block: str = 'basic', init_cfg=None) -> None:
         super().__init__(init_cfg)
         if block not in ('basic', 'bottleneck'):
-            raise ValueError(f"CifarResNet: block must be 'basic' or 'bottleneck', got {block!r}")
+            raise ConfigError(f"CifarResNet: block must be 'basic' or 'bottleneck', got {block!r}")
         block_cls, per = (BasicBlock, 6) if block == 'basic' else (Bottleneck, 9)
         if (depth - 2) % per != 0:
-            raise ValueError(f'CifarResNet: depth {depth} with {block} blocks must satisfy '
+            raise ConfigError(f'CifarResNet: depth {depth} with {block} blocks must satisfy '
                              f'(depth - 2) % {per} == 0, e.g. 20, 32, 56, 110')
         if len(num_filters) != 4:
-            raise ValueError('CifarResNet: num_filters needs 4 widths (stem, stage1..3), '
+            raise ConfigError('CifarResNet: num_filters needs 4 widths (stem, stage1..3), '
                              f'got {tuple(num_filters)}')
         n = (depth - 2) // per
         self.conv1 = nn.Conv2d(3, num_filters[0], 3, padding=1, bias=False)

@@ -12,6 +12,8 @@ import torch.nn.functional as F
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from mmpretrain.registry import MODELS
 
+from sokd_mm.errors import ConfigError
+
 VGG_CFGS = {
     8: [[64], [128], [256], [512], [512]],
     11: [[64], [128], [256, 256], [512, 512], [512, 512]],
@@ -38,7 +40,7 @@ class CifarVGG(BaseBackbone):
     def __init__(self, depth: int, init_cfg=None) -> None:
         super().__init__(init_cfg)
         if depth not in VGG_CFGS:
-            raise ValueError(f'CifarVGG: depth must be one of {sorted(VGG_CFGS)}, got {depth}')
+            raise ConfigError(f'CifarVGG: depth must be one of {sorted(VGG_CFGS)}, got {depth}')
         cfg = VGG_CFGS[depth]
         in_channels = 3
         for i, widths in enumerate(cfg):

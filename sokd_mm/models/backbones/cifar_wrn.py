@@ -10,6 +10,8 @@ import torch.nn as nn
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from mmpretrain.registry import MODELS
 
+from sokd_mm.errors import ConfigError
+
 
 class WideBasicBlock(nn.Module):
 
@@ -59,7 +61,7 @@ class CifarWideResNet(BaseBackbone):
     def __init__(self, depth: int, widen_factor: int, init_cfg=None) -> None:
         super().__init__(init_cfg)
         if (depth - 4) % 6 != 0:
-            raise ValueError(f'CifarWideResNet: depth {depth} must satisfy (depth - 4) % 6 == 0, '
+            raise ConfigError(f'CifarWideResNet: depth {depth} must satisfy (depth - 4) % 6 == 0, '
                              'e.g. 16, 28, 40')
         n = (depth - 4) // 6
         widths = [16, 16 * widen_factor, 32 * widen_factor, 64 * widen_factor]

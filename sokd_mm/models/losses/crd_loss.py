@@ -9,6 +9,8 @@ import torch
 from mmrazor.models.losses import CRDLoss
 from mmrazor.registry import MODELS
 
+from sokd_mm.errors import ConfigError
+
 
 @MODELS.register_module()
 class PackedCRDLoss(CRDLoss):
@@ -17,7 +19,7 @@ class PackedCRDLoss(CRDLoss):
         device = s_feats.device
         for sample in data_samples:
             if 'sample_idx' not in sample:
-                raise ValueError('CRD needs sample_idx on each data sample (keep it in '
+                raise ConfigError('CRD needs sample_idx on each data sample (keep it in '
                                  "PackInputs' meta_keys).")
             sample.set_metainfo(dict(sample_idx=torch.as_tensor(sample.sample_idx,
                                                                  device=device)))

@@ -14,6 +14,8 @@ import torch.nn as nn
 from mmengine.registry import MODELS
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from sokd_mm.errors import SokdError
+
 
 def lipschitz_bound(module: nn.Module) -> torch.Tensor:
     terms = []
@@ -31,6 +33,10 @@ def lipschitz_bound(module: nn.Module) -> torch.Tensor:
 
 
 @MODELS.register_module()
+class LipschitzConfigError(SokdError, ValueError):
+    """A LipschitzLoss hyperparameter out of range."""
+
+
 class LipschitzLoss(nn.Module):
     """``loss_weight * R_Lip(module)``; call it on any ``nn.Module``."""
 
@@ -38,8 +44,8 @@ class LipschitzLoss(nn.Module):
         super().__init__()
         if isinstance(loss_weight, bool) or not isinstance(loss_weight, (int, float)) \
                 or loss_weight < 0:
-            raise ValueError(f'LipschitzLoss: loss_weight must be a number >= 0, got '
-                             f'{loss_weight!r}')
+            raise LipschitzConfigError(
+                f'LipschitzLoss: loss_weight must be a number >= 0, got {loss_weight!r}')
         self.loss_weight = float(loss_weight)
 
     def forward(self, module: nn.Module) -> torch.Tensor:

@@ -18,6 +18,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
+from sokd_mm.errors import ConfigError
+
 
 class ABF(nn.Module):
     """Attention-based fusion of a stage feature with the review path from deeper stages."""
@@ -69,7 +71,7 @@ class ReviewKDLoss(nn.Module):
                  mid_channels: int = 64, loss_weight: float = 1.0) -> None:
         super().__init__()
         if len(in_channels) != len(out_channels) or not 1 <= len(in_channels) <= 5:
-            raise ValueError('ReviewKDLoss: in_channels and out_channels need the same length '
+            raise ConfigError('ReviewKDLoss: in_channels and out_channels need the same length '
                              f'(1..5 stages), got {list(in_channels)} and {list(out_channels)}')
         self.loss_weight = loss_weight
         n = len(in_channels)
@@ -99,7 +101,7 @@ class ReviewKDLoss(nn.Module):
         teacher = [t for t in (teacher_0, teacher_1, teacher_2, teacher_3, teacher_4)
                    if t is not None]
         if len(student) != len(self.abfs) or len(teacher) != len(self.abfs):
-            raise ValueError(f'ReviewKDLoss was configured for {len(self.abfs)} stages but got '
+            raise ConfigError(f'ReviewKDLoss was configured for {len(self.abfs)} stages but got '
                              f'{len(student)} student and {len(teacher)} teacher features; map '
                              'student_i/teacher_i for every stage in loss_forward_mappings.')
         student = [self._as_map(s) for s in student]
@@ -107,7 +109,7 @@ class ReviewKDLoss(nn.Module):
         reviewed = self.review(student)
         for i, (s, t) in enumerate(zip(reviewed, teacher)):
             if s.shape != t.shape:
-                raise ValueError(f'ReviewKD stage {i}: reviewed student feature '
+                raise ConfigError(f'ReviewKD stage {i}: reviewed student feature '
                                  f'{tuple(s.shape[1:])} vs teacher {tuple(t.shape[1:])}; set '
                                  'out_channels to the teacher widths and pick stages of equal '
                                  'spatial size.')

@@ -29,6 +29,7 @@ import torch.nn as nn
 from mmrazor.registry import MODELS
 
 from .feature_ops import OP_NAMES, apply_op
+from sokd_mm.errors import ConfigError
 
 SUB_POLICIES = tuple(itertools.combinations(range(len(OP_NAMES)), 2))  # 36 pairs
 EPS = 1e-6
@@ -75,7 +76,7 @@ class FeatureAugmenter(nn.Module):
                  init_prob: float = 0.5, init_magnitude: float = 0.5, seed: int = None) -> None:
         super().__init__()
         if not 0 < init_prob < 1 or not 0 <= init_magnitude <= 1 or temperature <= 0:
-            raise ValueError('FeatureAugmenter: need 0 < init_prob < 1, 0 <= init_magnitude <= '
+            raise ConfigError('FeatureAugmenter: need 0 < init_prob < 1, 0 <= init_magnitude <= '
                              f'1 and temperature > 0; got {init_prob}, {init_magnitude}, '
                              f'{temperature}')
         n = len(SUB_POLICIES)
