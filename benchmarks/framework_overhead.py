@@ -1,12 +1,14 @@
 """Framework overhead: the same FitNet ResNet56 -> ResNet20 training step (same models, batch
 64, same data in memory) through our config and MMEngine's runner, and through a plain
-PyTorch loop written here. Target: ratio <= 1.05. Also the CIFAR pipeline's throughput
-(images/s, 2 workers) against what the training step consumes.
+PyTorch step written here, run alternately on the same batches (each on its own copy of the
+networks). Target: ratio <= 1.05. Also the CIFAR pipeline's throughput (images/s, 2 workers)
+against what the training step consumes.
 
     python benchmarks/framework_overhead.py [--steps 30] [--warmup 5] [--device cpu|cuda]
         [--amp] [--out benchmarks/results/framework_overhead.json]
 """
 import argparse
+import copy
 import os.path as osp
 import statistics
 import sys
@@ -27,21 +29,96 @@ from mmengine.hooks import Hook  # noqa: E402
 CONFIG = osp.join(REPO, 'configs', 'fitnet', 'fitnet_r56_r20_cifar100.py')
 
 
-class StepTimer(Hook):
-    """Wall time of each training iteration as the runner sees it."""
+class PlainStep:
+    """The FitNet step written directly in PyTorch, on its own copies of the runner's networks
+    (same weights at the start, same optimizer settings), fed the runner's batches."""
 
-    def __init__(self, cuda: bool) -> None:
-        self.cuda, self.times, self._t = cuda, [], None
+    def __init__(self, model, device: str, amp: bool) -> None:
+        self.student = copy.deepcopy(model.architecture)
+        self.teacher = copy.deepcopy(model.teacher)
+        self.connector = copy.deepcopy(model.distiller.connectors['hint_connector'])
+        # The modes SingleTeacherDistill trains in (teacher_norm_eval=True). An earlier version
+        # of this benchmark reused the runner's modules after runner.train(), which leaves the
+        # student in eval mode: its BN skipped batch statistics and the plain loop looked
+        # 1.28x faster than it is.
+        self.student.train()
+        self.connector.train()
+        self.teacher.eval()
+        params = list(self.student.parameters()) + list(self.connector.parameters())
+        self.opt = torch.optim.SGD(params, lr=0.05, momentum=0.9, weight_decay=5e-4)
+        self.mean = torch.tensor([129.304, 124.070, 112.434], device=device).view(1, 3, 1, 1)
+        self.std = torch.tensor([68.170, 65.392, 70.418], device=device).view(1, 3, 1, 1)
+        self.device, self.amp = device, amp
+        self.scaler = torch.amp.GradScaler(enabled=amp)
+        self.feats = {}
+        self.student.backbone.layer3.register_forward_hook(
+            lambda m, i, o: self.feats.__setitem__('s', o))
+        self.teacher.backbone.layer3.register_forward_hook(
+            lambda m, i, o: self.feats.__setitem__('t', o))
 
-    def before_train_iter(self, runner, batch_idx, data_batch=None):
+    def __call__(self, data_batch: dict) -> None:
+        x = torch.stack(data_batch['inputs']).to(self.device)
+        x = (x.float() - self.mean) / self.std
+        y = torch.cat([s.gt_label for s in data_batch['data_samples']]).to(self.device)
+        with torch.autocast(self.device.split(':')[0], enabled=self.amp):
+            with torch.no_grad():
+                self.teacher.extract_feat(x)
+            logits = self.student.head(self.student.extract_feat(x))
+            loss = F.cross_entropy(logits, y) + 100 * F.mse_loss(
+                self.connector(self.feats['s']), self.feats['t'])
+        self.opt.zero_grad()
+        self.scaler.scale(loss).backward()
+        self.scaler.step(self.opt)
+        self.scaler.update()
+
+
+class InterleavedTimer(Hook):
+    """Times every runner iteration and one plain step on the same batch, alternately before
+    and after it: the two alternate step by step, and each goes first half of the time, so
+    drift and the cost of running right after the data loader hit both alike."""
+
+    def __init__(self, device: str, amp: bool) -> None:
+        self.cuda = device.startswith('cuda')
+        self.device, self.amp = device, amp
+        self.runner_times, self.plain_times, self.plain_first = [], [], []
+        self.runner_peak, self.plain_peak = [], []  # CUDA only: bytes allocated at the peak
+        self.plain, self._t = None, None
+
+    def _sync(self) -> None:
         if self.cuda:
             torch.cuda.synchronize()
+            torch.cuda.reset_peak_memory_stats()
+
+    def _peak(self, into: list) -> None:
+        if self.cuda:
+            into.append(torch.cuda.max_memory_allocated())
+
+    def _time_plain(self, data_batch: dict) -> None:
+        self._sync()
+        start = time.perf_counter()
+        self.plain(data_batch)
+        if self.cuda:
+            torch.cuda.synchronize()
+        self.plain_times.append(time.perf_counter() - start)
+        self._peak(self.plain_peak)
+
+    def before_train(self, runner) -> None:
+        self.plain = PlainStep(runner.model, self.device, self.amp)
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        self.plain_first.append(runner.iter % 2 == 0)
+        if self.plain_first[-1]:
+            self._time_plain(data_batch)
+        self._sync()
         self._t = time.perf_counter()
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         if self.cuda:
             torch.cuda.synchronize()
-        self.times.append(time.perf_counter() - self._t)
+        self.runner_times.append(time.perf_counter() - self._t)
+        self._peak(self.runner_peak)
+        if not self.plain_first[-1]:
+            self._time_plain(data_batch)
 
 
 def write_cifar(root: str, n: int) -> None:
@@ -50,8 +127,9 @@ def write_cifar(root: str, n: int) -> None:
     write_cifar100(root, n_train=n, n_test=64)
 
 
-def runner_times(root: str, steps: int, device: str, amp: bool):
-    """Per-iteration times of the real runner on in-memory data (num_workers=0)."""
+def interleaved_times(root: str, steps: int, device: str, amp: bool):
+    """Per-iteration times of the real runner (our config, in-memory data, num_workers=0) and
+    of the plain step, alternating."""
     from mmengine.config import Config
     from mmengine.runner import Runner
     cfg = Config.fromfile(CONFIG)
@@ -61,7 +139,7 @@ def runner_times(root: str, steps: int, device: str, amp: bool):
         cfg[key].update(num_workers=0, persistent_workers=False)
     cfg.train_cfg = dict(by_epoch=False, max_iters=steps, val_interval=10**9)
     cfg.param_scheduler = []
-    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=10**9,
+    cfg.default_hooks.checkpoint = dict(type='SafeCheckpointHook', interval=10**9,
                                         save_last=False)
     cfg.default_hooks.logger.interval = 10**6
     cfg.visualizer.vis_backends = [dict(type='LocalVisBackend')]
@@ -71,60 +149,14 @@ def runner_times(root: str, steps: int, device: str, amp: bool):
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
     cfg.log_level = 'WARNING'
     runner = Runner.from_cfg(cfg)
-    timer = StepTimer(device.startswith('cuda'))
-    runner.register_hook(timer, priority='VERY_LOW')
+    timer = InterleavedTimer(device, amp)
+    # Lowest priority: the runner's own hooks of the iteration are inside the timed span.
+    runner.register_hook(timer, priority='LOWEST')
     runner.train()
-    return timer.times, runner
-
-
-def plain_times(runner, root: str, steps: int, device: str, amp: bool):
-    """The same step written directly in PyTorch, same modules, same batches."""
-    model = runner.model
-    student, teacher = model.architecture, model.teacher
-    connector = model.distiller.connectors['hint_connector']
-    params = list(student.parameters()) + list(connector.parameters())
-    opt = torch.optim.SGD(params, lr=0.05, momentum=0.9, weight_decay=5e-4)
-    mean = torch.tensor([129.304, 124.070, 112.434], device=device).view(1, 3, 1, 1)
-    std = torch.tensor([68.170, 65.392, 70.418], device=device).view(1, 3, 1, 1)
-    rng = np.random.RandomState(0)
-    from sokd_mm.datasets import OfflineCIFAR100
-    data = OfflineCIFAR100(data_root=root, split='train', check_md5=False)
-    images = np.stack([data.get_data_info(i)['img'] for i in range(len(data))])
-    labels = torch.tensor([data.get_data_info(i)['gt_label'] for i in range(len(data))])
-    cuda = device.startswith('cuda')
-    feats = {}
-    student.backbone.layer3.register_forward_hook(lambda m, i, o: feats.__setitem__('s', o))
-    teacher.backbone.layer3.register_forward_hook(lambda m, i, o: feats.__setitem__('t', o))
-    scaler = torch.amp.GradScaler(enabled=amp)
-    times = []
-    for _ in range(steps):
-        if cuda:
-            torch.cuda.synchronize()
-        start = time.perf_counter()
-        idx = rng.randint(0, len(images), 64)
-        batch = images[idx].copy()
-        pad = np.pad(batch, ((0, 0), (4, 4), (4, 4), (0, 0)))  # random crop + flip, as config
-        ys, xs = rng.randint(0, 9, 2)
-        batch = pad[:, ys:ys + 32, xs:xs + 32]
-        if rng.rand() < 0.5:
-            batch = batch[:, :, ::-1]
-        x = torch.from_numpy(np.ascontiguousarray(batch)).permute(0, 3, 1, 2).to(device)
-        x = (x.float() - mean) / std
-        y = labels[idx].to(device)
-        with torch.autocast(device.split(':')[0], enabled=amp):
-            with torch.no_grad():
-                teacher.extract_feat(x)
-            logits = student.head(student.extract_feat(x))
-            loss = F.cross_entropy(logits, y) + 100 * F.mse_loss(connector(feats['s']),
-                                                                 feats['t'])
-        opt.zero_grad()
-        scaler.scale(loss).backward()
-        scaler.step(opt)
-        scaler.update()
-        if cuda:
-            torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
-    return times
+    peaks = dict(runner_peak_mb=max(timer.runner_peak) / 2**20,
+                 plain_peak_mb=max(timer.plain_peak) / 2**20) if timer.cuda else dict(
+        peak_memory='not measured on CPU: both steps share one process and its RSS')
+    return timer.runner_times, timer.plain_times, timer.plain_first, peaks
 
 
 def loader_throughput(root: str, batches: int = 20) -> float:
@@ -157,15 +189,23 @@ def main(argv=None) -> None:
     root = tempfile.mkdtemp()
     write_cifar(root, 2048)
     total = args.steps + args.warmup
-    mm, runner = runner_times(root, total, args.device, args.amp)
-    plain = plain_times(runner, root, total, args.device, args.amp)
-    mm_med = statistics.median(mm[args.warmup:])
-    plain_med = statistics.median(plain[args.warmup:])
+    mm, plain, plain_first, peaks = interleaved_times(root, total, args.device, args.amp)
+    mm, plain, plain_first = (v[args.warmup:] for v in (mm, plain, plain_first))
+    mm_med, plain_med = statistics.median(mm), statistics.median(plain)
+    # The same medians split by which of the two ran first in the iteration.
+    by_order = {
+        'plain_first': dict(runner_median_s=statistics.median(
+            [t for t, f in zip(mm, plain_first) if f]), plain_median_s=statistics.median(
+            [t for t, f in zip(plain, plain_first) if f])),
+        'runner_first': dict(runner_median_s=statistics.median(
+            [t for t, f in zip(mm, plain_first) if not f]), plain_median_s=statistics.median(
+            [t for t, f in zip(plain, plain_first) if not f]))}
     throughput = loader_throughput(root)
     write_json(args.out, dict(
         benchmark='framework_overhead', step='FitNet resnet56->resnet20, batch 64',
         device=args.device, amp=args.amp, machine=machine(),
         runner_median_s=mm_med, plain_median_s=plain_med, ratio=mm_med / plain_med,
+        by_order=by_order, **peaks,
         target_ratio=1.05, meets_target=mm_med / plain_med <= 1.05,
         loader_images_per_s=throughput, step_demand_images_per_s=64 / mm_med,
         loader_is_bottleneck=throughput < 64 / mm_med, steps=args.steps, warmup=args.warmup))
