@@ -9,7 +9,9 @@ default_hooks = dict(
     # Keep the last checkpoints for --resume; the last epoch is always saved. The safe hook
     # writes to a temporary file and renames it, so a kill or a full disk mid-save never costs
     # the previous checkpoint.
-    checkpoint=dict(type='SafeCheckpointHook', interval=10, max_keep_ckpts=3, save_last=True),
+    # by_epoch=False, interval=N: a checkpoint every N iterations, resumed mid-epoch exactly.
+    checkpoint=dict(type='SafeCheckpointHook', by_epoch=True, interval=10, max_keep_ckpts=3,
+                    save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # RNG states in every checkpoint: --resume continues the same random streams.
     rng_state=dict(type='RNGStateHook'),

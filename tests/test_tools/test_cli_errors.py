@@ -17,7 +17,17 @@ def _r20_checkpoint(tmp_path) -> str:
     return path
 
 
+def _crafted_pickle(tmp_path) -> str:
+    from tests.test_utils.test_checkpoint_io import _crafted
+    path, _ = _crafted(tmp_path, 'load_from', lambda payload: payload)
+    return path
+
+
 CASES = {
+    'load_from that would run code': (
+        osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'),
+        lambda tmp, root, ckpt: small_cifar_options(root) + [
+            f'load_from={_crafted_pickle(tmp)}'], [], ['tools/export_weights.py']),
     'data missing': (FITNET, lambda tmp, root, ckpt: [
         o.replace(root, str(tmp)) for o in small_cifar_options(root)] + [
         f'model.teacher_ckpt={ckpt}'], [], ['cifar-100-python/train not found', 'data_root']),
@@ -46,3 +56,4 @@ def test_mistake_gives_one_clear_message(case, train_tool, tmp_path, cifar100_ro
     last = proc.stderr.strip().splitlines()[-1]
     for phrase in phrases:
         assert phrase in last, last
+    assert not list(tmp_path.glob('*.executed'))  # a crafted checkpoint's payload never ran

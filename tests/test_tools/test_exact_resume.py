@@ -19,6 +19,16 @@ CASES = {
 }
 
 
+# Checkpoints every 2 iterations: the kill after iteration 8 leaves iter_8.pth, 2 batches into
+# epoch 3, and the resumed run must skip exactly those (ResumableEpochBasedTrainLoop).
+MID_EPOCH = ['default_hooks.checkpoint.by_epoch=False', 'default_hooks.checkpoint.interval=2']
+MID_EPOCH_CASES = {
+    'vanilla': CASES['vanilla'],
+    # SoTeacher's ensemble is half-updated for the epoch at the checkpoint.
+    'soteacher': CASES['soteacher'],
+}
+
+
 def _compare(a: dict, b: dict) -> None:
     for key in ('state_dict', 'optimizer', 'param_schedulers', 'rng_state'):
         assert_same_state(a[key], b[key], key)
@@ -50,3 +60,23 @@ def test_sigkill_mid_epoch_then_resume_is_bit_identical(case, train_tool, tmp_pa
 
     _compare(torch.load(osp.join(clean, 'epoch_3.pth'), weights_only=False),
              torch.load(osp.join(broken, 'epoch_3.pth'), weights_only=False))
+
+
+@pytest.mark.parametrize('case', sorted(MID_EPOCH_CASES))
+def test_resume_from_a_mid_epoch_checkpoint_is_bit_identical(case, train_tool, tmp_path,
+                                                             tiny_cifar100_root):
+    config, extras = MID_EPOCH_CASES[case]
+    opts = small_cifar_options(tiny_cifar100_root, batch=16, epochs=3) + [
+        'randomness.deterministic=True', *extras, *MID_EPOCH]
+    cfg = config_with_faults(tmp_path, osp.join(REPO, config))
+    clean = str(tmp_path / 'clean')
+    train_tool(cfg, *opts, extra=['--work-dir', clean])
+    broken = str(tmp_path / 'broken')
+    killed = train_tool(cfg, *opts, extra=['--work-dir', broken], check=False,
+                        env={'SOKD_KILL_AT_ITER': '8'})
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    resumed = train_tool(cfg, *opts, extra=['--work-dir', broken, '--resume'])
+    log = resumed.stdout + resumed.stderr
+    assert 'resumed epoch: 2, iter: 8' in log and 'Resuming epoch 3 at batch 3' in log, log[-3000:]
+    _compare(torch.load(osp.join(clean, 'iter_9.pth'), weights_only=False),
+             torch.load(osp.join(broken, 'iter_9.pth'), weights_only=False))

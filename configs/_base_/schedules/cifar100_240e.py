@@ -3,7 +3,9 @@
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4))
 param_scheduler = dict(type='MultiStepLR', by_epoch=True, milestones=[150, 180, 210], gamma=0.1)
-train_cfg = dict(by_epoch=True, max_epochs=240, val_interval=1)
+# The resumable loop continues a mid-epoch checkpoint where it stopped (sokd_mm.engine.runner).
+train_cfg = dict(type='ResumableEpochBasedTrainLoop',
+                 max_epochs=240, val_interval=1)
 val_cfg = dict()
 test_cfg = dict()
 # The recipe's lr is for one GPU at batch 64. With --auto-scale-lr, mmengine scales it

@@ -6,6 +6,8 @@ and raises :class:`NonFiniteLossError` naming the term, the iteration and the la
 checkpoint. It runs before the logger and checkpoint hooks of the same iteration, and an
 exception ends the epoch early, so no checkpoint is ever written from the bad state. Under
 DDP the ranks agree on the verdict (one small all-reduce per iteration), so all stop together.
+With AMP the loss scaler still handles overflowing *gradients* (it skips those steps); this hook
+judges the loss values, which a skipped step does not make finite again.
 """
 import os.path as osp
 from typing import Optional

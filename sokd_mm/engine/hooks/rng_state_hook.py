@@ -60,12 +60,19 @@ class RNGStateHook(Hook):
         self._saver = next((h for h in runner.hooks if isinstance(h, CheckpointHook)), None)
         self._gathered = None
 
-    def before_train_epoch(self, runner) -> None:
-        # Not in before_train: other hooks may draw there once per run (SoTeacherHook reads a
-        # sample to check its data), which the uninterrupted run did only at its start.
+    def restore_pending(self) -> None:
+        """Put back the states of the resumed checkpoint (once)."""
         if self._resumed_state is not None:
             restore_rng_state(self._resumed_state)
             self._resumed_state = None
+
+    def before_train_epoch(self, runner) -> None:
+        # Not in before_train: other hooks may draw there once per run (SoTeacherHook reads a
+        # sample to check its data), which the uninterrupted run did only at its start.
+        # ResumableEpochBasedTrainLoop restores later itself, after skipping the batches a
+        # mid-epoch checkpoint had already trained on.
+        if not getattr(runner.train_loop, 'restores_rng_itself', False):
+            self.restore_pending()
 
     def _gather(self) -> None:
         self._gathered = [None] * get_world_size()
