@@ -6,7 +6,8 @@ import os.path as osp
 import pytest
 import torch
 
-from tests.conftest import REPO, assert_same_state, config_with_faults, small_cifar_options
+from tests.conftest import (PYTHON, REPO, assert_same_state, config_with_faults, run_tool,
+                            small_cifar_options)
 
 CASES = {
     'vanilla': ('configs/vanilla/resnet8_cifar100.py', []),
@@ -80,3 +81,27 @@ def test_resume_from_a_mid_epoch_checkpoint_is_bit_identical(case, train_tool, t
     assert 'resumed epoch: 2, iter: 8' in log and 'Resuming epoch 3 at batch 3' in log, log[-3000:]
     _compare(torch.load(osp.join(clean, 'iter_9.pth'), weights_only=False),
              torch.load(osp.join(broken, 'iter_9.pth'), weights_only=False))
+
+
+def test_two_process_run_killed_and_resumed_is_bit_identical(tmp_path, tiny_cifar100_root):
+    """DDP: each rank's RNG states are gathered into the checkpoint and given back per rank."""
+    opts = small_cifar_options(tiny_cifar100_root, batch=8, epochs=3) + [
+        'randomness.deterministic=True']
+    cfg = config_with_faults(tmp_path, osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'))
+
+    def dist_train(work: str, port: int, env: dict = None, extra=(), check=True):
+        return run_tool(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), cfg, '2',
+                         '--work-dir', work, *extra, '--cfg-options', *opts],
+                        env={'PYTHON': PYTHON, 'PORT': str(port), **(env or {})}, check=check)
+
+    clean, broken = str(tmp_path / 'clean'), str(tmp_path / 'broken')
+    dist_train(clean, 29661)
+    # 48 images, 2 ranks x 8: 3 iterations per epoch; both ranks die after iteration 8.
+    killed = dist_train(broken, 29662, env={'SOKD_KILL_AT_ITER': '8'}, check=False)
+    assert killed.returncode != 0 and not osp.exists(osp.join(broken, 'epoch_3.pth'))
+    resumed = dist_train(broken, 29663, extra=['--resume'])
+    assert 'resumed epoch: 2' in resumed.stdout + resumed.stderr
+    a = torch.load(osp.join(clean, 'epoch_3.pth'), weights_only=False)
+    b = torch.load(osp.join(broken, 'epoch_3.pth'), weights_only=False)
+    _compare(a, b)
+    assert len(a['rng_state']) == 2

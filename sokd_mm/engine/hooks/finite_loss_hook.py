@@ -43,7 +43,11 @@ class FiniteLossHook(Hook):
                          outputs: Optional[dict] = None) -> None:
         if not outputs:
             return
-        names = [k for k, v in outputs.items() if isinstance(v, torch.Tensor)]
+        # Only loss terms (what mmengine sums, 'loss' in the name): logged diagnostics such as
+        # SoTeacher's lipschitz_bound may legitimately overflow on deep networks.
+        names = [k for k, v in outputs.items() if isinstance(v, torch.Tensor) and 'loss' in k]
+        if not names:
+            return
         values = torch.stack([outputs[k].detach().float().reshape(-1)[0] for k in names])
         finite = torch.isfinite(values)
         all_finite = finite.all()
