@@ -36,6 +36,25 @@ def _compare(a: dict, b: dict) -> None:
     assert a['meta']['epoch'] == b['meta']['epoch'] and a['meta']['iter'] == b['meta']['iter']
 
 
+def _clean_killed_resumed(train_tool, tmp_path, config: str, opts: list) -> tuple:
+    """Run ``config`` uninterrupted, and again SIGKILLed after iteration 8 (3 iterations per
+    epoch: the middle of epoch 3) then resumed; return both work dirs and the resumed log."""
+    cfg = config_with_faults(tmp_path, osp.join(REPO, config))
+    clean, broken = str(tmp_path / 'clean'), str(tmp_path / 'broken')
+    train_tool(cfg, *opts, extra=['--work-dir', clean])
+    killed = train_tool(cfg, *opts, extra=['--work-dir', broken], check=False,
+                        env={'SOKD_KILL_AT_ITER': '8'})
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    assert not osp.exists(osp.join(broken, 'epoch_3.pth'))
+    resumed = train_tool(cfg, *opts, extra=['--work-dir', broken, '--resume'])
+    return clean, broken, resumed.stdout + resumed.stderr
+
+
+def _compare_files(clean: str, broken: str, name: str) -> None:
+    _compare(torch.load(osp.join(clean, name), weights_only=False),
+             torch.load(osp.join(broken, name), weights_only=False))
+
+
 @pytest.mark.parametrize('case', sorted(CASES))
 def test_sigkill_mid_epoch_then_resume_is_bit_identical(case, train_tool, tmp_path,
                                                         tiny_cifar100_root, resnet56_ckpt):
@@ -45,22 +64,9 @@ def test_sigkill_mid_epoch_then_resume_is_bit_identical(case, train_tool, tmp_pa
     opts += [o for o in extras if o != 'teacher']
     if 'teacher' in extras:
         opts.append(f'model.teacher_ckpt={resnet56_ckpt}')
-    cfg = config_with_faults(tmp_path, osp.join(REPO, config))
-
-    clean = str(tmp_path / 'clean')
-    train_tool(cfg, *opts, extra=['--work-dir', clean])
-
-    broken = str(tmp_path / 'broken')
-    # 3 iterations per epoch: iteration 8 is the middle of epoch 3.
-    killed = train_tool(cfg, *opts, extra=['--work-dir', broken], check=False,
-                        env={'SOKD_KILL_AT_ITER': '8'})
-    assert killed.returncode == -9, killed.stderr[-2000:]
-    assert not osp.exists(osp.join(broken, 'epoch_3.pth'))
-    resumed = train_tool(cfg, *opts, extra=['--work-dir', broken, '--resume'])
-    assert 'resumed epoch: 2' in resumed.stdout + resumed.stderr
-
-    _compare(torch.load(osp.join(clean, 'epoch_3.pth'), weights_only=False),
-             torch.load(osp.join(broken, 'epoch_3.pth'), weights_only=False))
+    clean, broken, log = _clean_killed_resumed(train_tool, tmp_path, config, opts)
+    assert 'resumed epoch: 2' in log
+    _compare_files(clean, broken, 'epoch_3.pth')
 
 
 @pytest.mark.parametrize('case', sorted(MID_EPOCH_CASES))
@@ -69,18 +75,9 @@ def test_resume_from_a_mid_epoch_checkpoint_is_bit_identical(case, train_tool, t
     config, extras = MID_EPOCH_CASES[case]
     opts = small_cifar_options(tiny_cifar100_root, batch=16, epochs=3) + [
         'randomness.deterministic=True', *extras, *MID_EPOCH]
-    cfg = config_with_faults(tmp_path, osp.join(REPO, config))
-    clean = str(tmp_path / 'clean')
-    train_tool(cfg, *opts, extra=['--work-dir', clean])
-    broken = str(tmp_path / 'broken')
-    killed = train_tool(cfg, *opts, extra=['--work-dir', broken], check=False,
-                        env={'SOKD_KILL_AT_ITER': '8'})
-    assert killed.returncode == -9, killed.stderr[-2000:]
-    resumed = train_tool(cfg, *opts, extra=['--work-dir', broken, '--resume'])
-    log = resumed.stdout + resumed.stderr
+    clean, broken, log = _clean_killed_resumed(train_tool, tmp_path, config, opts)
     assert 'resumed epoch: 2, iter: 8' in log and 'Resuming epoch 3 at batch 3' in log, log[-3000:]
-    _compare(torch.load(osp.join(clean, 'iter_9.pth'), weights_only=False),
-             torch.load(osp.join(broken, 'iter_9.pth'), weights_only=False))
+    _compare_files(clean, broken, 'iter_9.pth')
 
 
 def test_two_process_run_killed_and_resumed_is_bit_identical(tmp_path, tiny_cifar100_root):
@@ -101,7 +98,5 @@ def test_two_process_run_killed_and_resumed_is_bit_identical(tmp_path, tiny_cifa
     assert killed.returncode != 0 and not osp.exists(osp.join(broken, 'epoch_3.pth'))
     resumed = dist_train(broken, 29663, extra=['--resume'])
     assert 'resumed epoch: 2' in resumed.stdout + resumed.stderr
-    a = torch.load(osp.join(clean, 'epoch_3.pth'), weights_only=False)
-    b = torch.load(osp.join(broken, 'epoch_3.pth'), weights_only=False)
-    _compare(a, b)
-    assert len(a['rng_state']) == 2
+    _compare_files(clean, broken, 'epoch_3.pth')
+    assert len(torch.load(osp.join(clean, 'epoch_3.pth'), weights_only=False)['rng_state']) == 2
