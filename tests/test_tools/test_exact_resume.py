@@ -100,3 +100,26 @@ def test_two_process_run_killed_and_resumed_is_bit_identical(tmp_path, tiny_cifa
     assert 'resumed epoch: 2' in resumed.stdout + resumed.stderr
     _compare_files(clean, broken, 'epoch_3.pth')
     assert len(torch.load(osp.join(clean, 'epoch_3.pth'), weights_only=False)['rng_state']) == 2
+
+
+def test_batch_size_change_on_resume(train_tool, tmp_path, tiny_cifar100_root):
+    """An epoch-end checkpoint resumes with another batch size from the next epoch's first batch;
+    a mid-epoch one refuses it with a message instead of skipping the wrong batches."""
+    cfg = config_with_faults(tmp_path, osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'))
+    opts = small_cifar_options(tiny_cifar100_root, batch=16, epochs=2)
+    work = str(tmp_path / 'epoch_end')
+    train_tool(cfg, *opts, extra=['--work-dir', work])
+    resumed = train_tool(cfg, *opts, 'train_cfg.max_epochs=3', 'train_dataloader.batch_size=24',
+                         extra=['--work-dir', work, '--resume'])
+    log = resumed.stdout + resumed.stderr
+    assert 'resumed epoch: 2' in log and 'Resuming epoch' not in log
+    assert torch.load(osp.join(work, 'epoch_3.pth'), weights_only=False)['meta']['iter'] == 8
+
+    work = str(tmp_path / 'mid_epoch')
+    opts = small_cifar_options(tiny_cifar100_root, batch=16, epochs=3) + MID_EPOCH
+    train_tool(cfg, *opts, extra=['--work-dir', work], check=False, env={'SOKD_KILL_AT_ITER': '8'})
+    refused = train_tool(cfg, *opts, 'train_dataloader.batch_size=48',
+                         extra=['--work-dir', work, '--resume'], check=False)
+    assert refused.returncode == 1
+    last = refused.stderr.strip().splitlines()[-1]
+    assert 'after batch 2 of epoch 3' in last and 'with the data and batch size' in last

@@ -3,16 +3,35 @@
 MMEngine's ``EpochBasedTrainLoop`` always restarts an epoch from its first batch. Resumed from a
 checkpoint written mid-epoch (``default_hooks.checkpoint=dict(by_epoch=False, interval=N)``) it
 trains the batches seen before the interruption a second time and counts iterations past the
-real ones. This loop skips them instead: it draws (and discards) the epoch's first ``k`` batches
-from the same sampler order, so data order, worker streams and everything after them match the
-uninterrupted run, and only then lets ``RNGStateHook`` put back the generator states saved with
-the checkpoint (restoring before the skip would let the skipped batches' augmentation draw from
-them). Everything else is the original loop.
+real ones. This loop records in every checkpoint how many batches of the current epoch were
+trained (``meta['batch_in_epoch']``) and, on resume, draws and discards that many batches from
+the same sampler order, so data order, worker streams and everything after them match the
+uninterrupted run. Only then does ``RNGStateHook`` put back the generator states saved with
+the checkpoint (restoring before the skip would let the skipped batches' augmentation draw
+from them). Everything else is the original loop.
 """
+from mmengine.hooks import Hook
 from mmengine.registry import LOOPS
 from mmengine.runner import EpochBasedTrainLoop
 
 from sokd_mm.engine.hooks.rng_state_hook import RNGStateHook
+from sokd_mm.errors import ConfigError
+
+
+class _EpochPositionHook(Hook):
+    """Carries the loop's position in the epoch through checkpoints."""
+
+    priority = 'VERY_HIGH'
+
+    def __init__(self, loop: 'ResumableEpochBasedTrainLoop') -> None:
+        self.loop = loop
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        checkpoint.setdefault('meta', {})['batch_in_epoch'] = self.loop.batch_in_epoch
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        if runner._resume:  # not for load_from (fine-tuning starts at the first batch)
+            self.loop.batch_in_epoch = int(checkpoint.get('meta', {}).get('batch_in_epoch', 0))
 
 
 @LOOPS.register_module()
@@ -23,6 +42,11 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
 
     restores_rng_itself = True  # RNGStateHook leaves the restore to run_epoch
 
+    def __init__(self, runner, dataloader, max_epochs: int, **kwargs) -> None:
+        super().__init__(runner, dataloader, max_epochs, **kwargs)
+        self.batch_in_epoch = 0  # batches of the current epoch trained so far
+        runner.register_hook(_EpochPositionHook(self))
+
     def _restore_rng(self) -> None:
         for hook in self.runner.hooks:
             if isinstance(hook, RNGStateHook):
@@ -31,22 +55,24 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
     def run_epoch(self) -> None:
         self.runner.call_hook('before_train_epoch')
         self.runner.model.train()
-        done = self._iter - self._epoch * len(self.dataloader)
-        if not 0 <= done < len(self.dataloader):
-            raise RuntimeError(
-                f'Resumed at iteration {self._iter} of epoch {self._epoch + 1}, which has '
-                f'{len(self.dataloader)} batches: the checkpoint was written with another '
-                'dataset size or batch size. Resume with the same data and batch size.')
+        done = self.batch_in_epoch
+        if done > len(self.dataloader):
+            raise ConfigError(
+                f'The checkpoint was written after batch {done} of epoch {self._epoch + 1}, '
+                f'but an epoch now has {len(self.dataloader)} batches: resume a mid-epoch '
+                'checkpoint with the data and batch size it was trained with.')
         if done == 0:
             self._restore_rng()
         batches = iter(self.dataloader)
-        for _ in range(done):  # seen before the interruption: drawn, not trained on
+        for _ in range(done):  # trained before the interruption: drawn, not trained on
             next(batches)
         if done:
             self.runner.logger.info(f'Resuming epoch {self._epoch + 1} at batch {done + 1}: '
                                     f'skipped the {done} batches trained before the checkpoint.')
             self._restore_rng()
         for idx, data_batch in enumerate(batches, start=done):
+            self.batch_in_epoch = idx + 1  # what a checkpoint written in this iteration holds
             self.run_iter(idx, data_batch)
+        self.batch_in_epoch = 0  # epoch-end checkpoints resume at the next epoch's start
         self.runner.call_hook('after_train_epoch')
         self._epoch += 1
