@@ -2,5 +2,7 @@ from .cifar import OfflineCIFAR100
 from .digits import Digits32
 from .errors import DatasetError
 from .tiny_imagenet import TinyImageNet
+from .worker_seeding import epoch_seeded_worker_init
 
-__all__ = ['OfflineCIFAR100', 'TinyImageNet', 'Digits32', 'DatasetError']
+__all__ = ['OfflineCIFAR100', 'TinyImageNet', 'Digits32', 'DatasetError',
+           'epoch_seeded_worker_init']

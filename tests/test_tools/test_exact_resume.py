@@ -25,6 +25,8 @@ CASES = {
 MID_EPOCH = ['default_hooks.checkpoint.by_epoch=False', 'default_hooks.checkpoint.interval=2']
 MID_EPOCH_CASES = {
     'vanilla': CASES['vanilla'],
+    # 2 dataloader workers: their per-epoch seeds must be recreated for the interrupted epoch.
+    'vanilla_2_workers': (CASES['vanilla'][0], ['train_dataloader.num_workers=2']),
     # SoTeacher's ensemble is half-updated for the epoch at the checkpoint.
     'soteacher': CASES['soteacher'],
 }

@@ -23,7 +23,9 @@ test_pipeline = [
 train_dataloader = dict(
     batch_size=256,
     num_workers=8,
-    persistent_workers=True,
+    persistent_workers=False,
+    # New augmentation draws every epoch, recreated exactly on resume (sokd_mm.datasets).
+    worker_init_fn=dict(type='epoch_seeded_worker_init'),
     dataset=dict(type='mmpretrain.ImageNet', data_root=data_root, split='train',
                  pipeline=train_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=True),

@@ -53,6 +53,10 @@ class RNGStateHook(Hook):
         self._before_val: Optional[dict] = None
         self._saver: Optional[CheckpointHook] = None
         self._gathered: Optional[list] = None
+        # The states when the current epoch's data iterator was created (its shuffling and
+        # worker seeds derive from them); a mid-epoch resume recreates that iterator from them.
+        self._epoch_start: Optional[dict] = None
+        self._resumed_epoch_start: Optional[dict] = None
 
     def before_train(self, runner) -> None:
         # In DDP only rank 0 writes (and sees ``before_save_checkpoint``): every rank's states
@@ -66,6 +70,16 @@ class RNGStateHook(Hook):
             restore_rng_state(self._resumed_state)
             self._resumed_state = None
 
+    def mark_epoch_start(self) -> None:
+        """Called by the loop right before it creates the epoch's data iterator."""
+        self._epoch_start = capture_rng_state()
+
+    def restore_epoch_start(self) -> None:
+        """Mid-epoch resume: the states the interrupted epoch's iterator was created from."""
+        if self._resumed_epoch_start is not None:
+            restore_rng_state(self._resumed_epoch_start)
+            self._epoch_start, self._resumed_epoch_start = self._resumed_epoch_start, None
+
     def before_train_epoch(self, runner) -> None:
         # Not in before_train: other hooks may draw there once per run (SoTeacherHook reads a
         # sample to check its data), which the uninterrupted run did only at its start.
@@ -74,9 +88,12 @@ class RNGStateHook(Hook):
         if not getattr(runner.train_loop, 'restores_rng_itself', False):
             self.restore_pending()
 
+    def _states(self) -> dict:
+        return dict(capture_rng_state(), epoch_start=self._epoch_start)
+
     def _gather(self) -> None:
         self._gathered = [None] * get_world_size()
-        torch_dist.all_gather_object(self._gathered, capture_rng_state())
+        torch_dist.all_gather_object(self._gathered, self._states())
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
         saver = self._saver
@@ -94,7 +111,7 @@ class RNGStateHook(Hook):
             if self._gathered is not None:
                 checkpoint['rng_state'] = self._gathered
         else:
-            checkpoint['rng_state'] = [capture_rng_state()]
+            checkpoint['rng_state'] = [self._states()]
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         # ``load_from`` (fine-tuning) also passes here: only a resume restores the streams.
@@ -108,6 +125,7 @@ class RNGStateHook(Hook):
                 'not bit-exact.')
             return
         self._resumed_state = states[get_rank()]
+        self._resumed_epoch_start = states[get_rank()].get('epoch_start')
 
     # before_val/after_val, not the *_epoch pair: mmrazor's distillation val loop calls
     # before_val_epoch twice (student, then teacher) in one validation.

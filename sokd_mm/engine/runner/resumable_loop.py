@@ -10,6 +10,8 @@ uninterrupted run. Only then does ``RNGStateHook`` put back the generator states
 the checkpoint (restoring before the skip would let the skipped batches' augmentation draw
 from them). Everything else is the original loop.
 """
+from typing import Optional
+
 from mmengine.hooks import Hook
 from mmengine.registry import LOOPS
 from mmengine.runner import EpochBasedTrainLoop
@@ -47,10 +49,8 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
         self.batch_in_epoch = 0  # batches of the current epoch trained so far
         runner.register_hook(_EpochPositionHook(self))
 
-    def _restore_rng(self) -> None:
-        for hook in self.runner.hooks:
-            if isinstance(hook, RNGStateHook):
-                hook.restore_pending()
+    def _rng_hook(self) -> Optional[RNGStateHook]:
+        return next((h for h in self.runner.hooks if isinstance(h, RNGStateHook)), None)
 
     def run_epoch(self) -> None:
         self.runner.call_hook('before_train_epoch')
@@ -61,15 +61,24 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
                 f'The checkpoint was written after batch {done} of epoch {self._epoch + 1}, '
                 f'but an epoch now has {len(self.dataloader)} batches: resume a mid-epoch '
                 'checkpoint with the data and batch size it was trained with.')
-        if done == 0:
-            self._restore_rng()
+        rng = self._rng_hook()
+        if rng is not None:
+            # At an epoch start: the checkpoint's states (if resuming), then remember them.
+            # Mid-epoch: the states the interrupted epoch began with, so that its iterator
+            # (shuffle order, worker seeds) is the same; the checkpoint's come after the skip.
+            if done:
+                rng.restore_epoch_start()
+            else:
+                rng.restore_pending()
+                rng.mark_epoch_start()
         batches = iter(self.dataloader)
         for _ in range(done):  # trained before the interruption: drawn, not trained on
             next(batches)
         if done:
             self.runner.logger.info(f'Resuming epoch {self._epoch + 1} at batch {done + 1}: '
                                     f'skipped the {done} batches trained before the checkpoint.')
-            self._restore_rng()
+            if rng is not None:
+                rng.restore_pending()
         for idx, data_batch in enumerate(batches, start=done):
             self.batch_in_epoch = idx + 1  # what a checkpoint written in this iteration holds
             self.run_iter(idx, data_batch)
