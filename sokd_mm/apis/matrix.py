@@ -34,7 +34,9 @@ from typing import Dict, List, Optional
 
 from mmengine.config import Config
 
-from .pipeline import last_checkpoint
+from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text,
+                                                     find_last_complete_checkpoint)
+
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -124,7 +126,7 @@ def _command(spec: Config, cell: Cell, work_dir: str, teacher_ckpt: Optional[str
         options.append(f'model.teacher_ckpt={teacher_ckpt}')
     args = [osp.join(REPO, cell.config) if not osp.isabs(cell.config) else cell.config,
             '--work-dir', work_dir]
-    if last_checkpoint(work_dir):
+    if find_last_complete_checkpoint(work_dir):
         args.append('--resume')
     args += ['--cfg-options', *options]
     launcher = spec.get('launcher', 'none')
@@ -169,10 +171,9 @@ def run_matrix(spec_path: str, dry_run: bool = False) -> List[Dict]:
         metrics = _final_metrics(work_dir)
         result = dict(name=cell.name, role=cell.role, config=cell.config, seed=cell.seed,
                       teacher=cell.teacher, top1=metrics.get('accuracy/top1'),
-                      checkpoint=last_checkpoint(work_dir), **cell.info)
-        with open(result_file + '.tmp', 'w') as f:
-            json.dump(result, f, indent=2)
-        os.replace(result_file + '.tmp', result_file)  # a kill never leaves half a result
+                      checkpoint=find_last_complete_checkpoint(work_dir), **cell.info)
+        # A kill never leaves half a result.
+        atomic_write_text(result_file, json.dumps(result, indent=2))
         results[cell.name] = result
         elapsed = time.time() - start
         print(f'    top-1 {result["top1"]}; {elapsed / 60:.1f} min so far', flush=True)
@@ -208,7 +209,8 @@ def collect(work_dir: str) -> Dict:
 
 def collected_markdown(collected: Dict) -> str:
     methods = sorted({m for row in collected['rows'] for m in row['methods']})
-    head = ['teacher -> student', 'teacher kind', 'teacher top-1'] + methods + ['reference (KD/FitNet/AT/CRD)']
+    head = (['teacher -> student', 'teacher kind', 'teacher top-1'] + methods
+            + ['reference (KD/FitNet/AT/CRD)'])
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for row in collected['rows']:
         cells = [f"{row['teacher']} -> {row['student']}", row['teacher_kind'],

@@ -9,6 +9,9 @@ from typing import Dict, List, Optional
 
 from mmengine.config import Config
 
+from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text,
+                                                     find_last_complete_checkpoint)
+
 
 @dataclass
 class RunSpec:
@@ -18,16 +21,6 @@ class RunSpec:
     role: str  # 'teacher' or 'student'
     teacher_from: Optional[str] = None
     options: Dict = field(default_factory=dict)
-
-
-def last_checkpoint(work_dir: str) -> Optional[str]:
-    """The checkpoint mmengine's CheckpointHook recorded last in ``work_dir``, if it exists."""
-    path = osp.join(work_dir, 'last_checkpoint')
-    if osp.isfile(path):
-        with open(path) as f:
-            ckpt = f.read().strip()
-        return ckpt if osp.isfile(ckpt) else None
-    return None
 
 
 def _metric(metrics: Dict, *names: str) -> Optional[float]:
@@ -51,8 +44,9 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict]) -> Dict:
         cfg.merge_from_dict({'model.teacher_ckpt': results[spec.teacher_from]['checkpoint']})
     cfg.work_dir = work_dir
     cfg.experiment_name = spec.name
-    # Continue an interrupted run instead of starting over.
-    cfg.resume = last_checkpoint(work_dir) is not None
+    # Continue an interrupted run from its last complete checkpoint instead of starting over.
+    cfg.load_from = find_last_complete_checkpoint(work_dir)
+    cfg.resume = cfg.load_from is not None
     start = time.time()
     runner = Runner.from_cfg(cfg)
     runner.train()
@@ -66,7 +60,8 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict]) -> Dict:
         name=spec.name, role=spec.role, config=spec.config, teacher_from=spec.teacher_from,
         top1=_metric(metrics, 'accuracy/top1'),
         teacher_top1=_metric(metrics, 'teacher.accuracy/top1'),
-        seconds=round(time.time() - start, 1), checkpoint=last_checkpoint(work_dir))
+        seconds=round(time.time() - start, 1),
+        checkpoint=find_last_complete_checkpoint(work_dir))
     if cfg.model.get('type') == 'SoKDDistill':
         # What SoKD transferred and the policy it learned, as pictures.
         from .visualize_sokd import visualize_sokd
@@ -78,8 +73,7 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict]) -> Dict:
         quality = evaluate_teacher(spec.config, result['checkpoint'],
                                    osp.join(work_dir, 'teacher_quality'), spec.options)
         result.update(nll=quality['nll'], ece=quality['ece'], entropy=quality['entropy'])
-    with open(result_file, 'w') as f:
-        json.dump(result, f, indent=2)
+    atomic_write_text(result_file, json.dumps(result, indent=2))  # never half a result
     return result
 
 

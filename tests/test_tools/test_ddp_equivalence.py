@@ -26,21 +26,22 @@ def _config(tmp_path, sync_bn: bool = True) -> str:
     return str(cfg)
 
 
-def _one_process(train_tool, tmp_path, cfg: str, opts: list) -> dict:
+def _single_and_two_processes(train_tool, tmp_path, sync_bn: bool, port: int) -> tuple:
+    """Final state dicts of 1 process x batch 64 and of each rank of 2 processes x batch 32."""
+    root = write_cifar100(str(tmp_path / 'data'), n_train=128, n_test=32)
+    cfg = _config(tmp_path, sync_bn=sync_bn)
+    base = small_cifar_options(root, epochs=2)
     work = str(tmp_path / 'single')
-    train_tool(cfg, *opts, extra=['--work-dir', work])
-    return torch.load(osp.join(work, 'epoch_2.pth'), weights_only=False)['state_dict']
+    train_tool(cfg, *base, 'train_dataloader.batch_size=64', extra=['--work-dir', work])
+    single = torch.load(osp.join(work, 'epoch_2.pth'), weights_only=False)['state_dict']
+    os.makedirs(tmp_path / 'ddp_run', exist_ok=True)
+    ranks = dist_train_rank_weights(tmp_path / 'ddp_run', cfg, base + [
+        'train_dataloader.batch_size=32'], port, extra_hooks="dict(type='SoTeacherHook'), ")
+    return single, ranks
 
 
 def test_two_processes_batch_32_match_one_process_batch_64(train_tool, tmp_path):
-    root = write_cifar100(str(tmp_path / 'data'), n_train=128, n_test=32)
-    cfg = _config(tmp_path)
-    base = small_cifar_options(root, epochs=2)
-    single = _one_process(train_tool, tmp_path, cfg, base + [
-        'train_dataloader.batch_size=64'])
-    os.makedirs(tmp_path / 'ddp_run', exist_ok=True)
-    r0, r1 = dist_train_rank_weights(tmp_path / 'ddp_run', cfg, base + [
-        'train_dataloader.batch_size=32'], 29651, extra_hooks="dict(type='SoTeacherHook'), ")
+    single, (r0, r1) = _single_and_two_processes(train_tool, tmp_path, True, 29651)
     compared = 0
     for key, value in single.items():
         if not value.is_floating_point():
@@ -57,13 +58,7 @@ def test_two_processes_batch_32_match_one_process_batch_64(train_tool, tmp_path)
 
 def test_without_sync_bn_the_runs_differ(train_tool, tmp_path):
     """The check above can fail: per-process BN statistics change the student."""
-    root = write_cifar100(str(tmp_path / 'data'), n_train=128, n_test=32)
-    cfg = _config(tmp_path, sync_bn=False)
-    base = small_cifar_options(root, epochs=2)
-    single = _one_process(train_tool, tmp_path, cfg, base + ['train_dataloader.batch_size=64'])
-    os.makedirs(tmp_path / 'ddp_run', exist_ok=True)
-    r0, _ = dist_train_rank_weights(tmp_path / 'ddp_run', cfg, base + [
-        'train_dataloader.batch_size=32'], 29653, extra_hooks="dict(type='SoTeacherHook'), ")
+    single, (r0, _) = _single_and_two_processes(train_tool, tmp_path, False, 29653)
     worst = max((r0[k] - v).abs().max().item() for k, v in single.items()
                 if v.is_floating_point())
     assert worst > 100 * TOLERANCE  # measured: 3.3e-3 (running statistics and weights)

@@ -9,7 +9,6 @@ DDP the ranks agree on the verdict (one small all-reduce per iteration), so all 
 With AMP the loss scaler still handles overflowing *gradients* (it skips those steps); this hook
 judges the loss values, which a skipped step does not make finite again.
 """
-import os.path as osp
 from typing import Optional
 
 import torch
@@ -20,17 +19,11 @@ from mmengine.registry import HOOKS
 
 from sokd_mm.errors import SokdError
 
+from .safe_checkpoint_hook import find_last_complete_checkpoint
+
 
 class NonFiniteLossError(SokdError, FloatingPointError):
     """A loss term became NaN or Inf."""
-
-
-def _last_checkpoint(runner) -> Optional[str]:
-    pointer = osp.join(runner.work_dir, 'last_checkpoint')
-    if osp.isfile(pointer):
-        with open(pointer) as f:
-            return f.read().strip() or None
-    return None
 
 
 @HOOKS.register_module()
@@ -62,8 +55,9 @@ class FiniteLossHook(Hook):
         specific = [b for b in bad if not b.startswith('loss=')] or bad
         where = f'iteration {runner.iter + 1} (epoch {runner.epoch + 1}, batch {batch_idx + 1})'
         detail = ', '.join(specific) if specific else 'on another process'
+        last_good = find_last_complete_checkpoint(runner.work_dir) or 'none yet'
         raise NonFiniteLossError(
             f'Non-finite loss at {where}: {detail}. Training stopped; no checkpoint was written '
-            f'from this state. Last good checkpoint: {_last_checkpoint(runner) or "none yet"}. '
+            f'from this state. Last good checkpoint: {last_good}. '
             'Lower the learning rate or the loss weight of that term, add gradient clipping '
             '(optim_wrapper.clip_grad=dict(max_norm=...)), then continue with `--resume`.')

@@ -106,7 +106,6 @@ class SafeCheckpointHook(CheckpointHook):
             self.keep_ckpt_ids.append(step)
             # Stored in the message hub (hence in this checkpoint) as mmengine does.
             runner.message_hub.update_info('keep_ckpt_ids', list(self.keep_ckpt_ids))
-        previous = self.last_ckpt
         self.last_ckpt = final_path
         runner.message_hub.update_info('last_ckpt', final_path)
 
@@ -123,7 +122,7 @@ class SafeCheckpointHook(CheckpointHook):
         except OSError as error:
             if is_main_process() and osp.exists(part_path):
                 os.remove(part_path)
-            last_good = previous or find_last_complete_checkpoint(runner.work_dir)
+            last_good = find_last_complete_checkpoint(runner.work_dir)
             raise CheckpointSaveError(
                 f'Saving checkpoint {final_path} failed: {error}. Training stopped; nothing '
                 f'was overwritten. Last complete checkpoint: {last_good or "none yet"}. Free '

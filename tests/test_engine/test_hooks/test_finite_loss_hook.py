@@ -19,6 +19,7 @@ def test_overflowing_diagnostic_is_not_a_loss(tmp_path):
 
 
 def test_bad_terms_are_named_with_iteration_and_checkpoint(tmp_path):
+    torch.save({'state_dict': {}}, tmp_path / 'epoch_3.pth')  # a complete checkpoint
     (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_3.pth'))
     outputs = {'loss': torch.tensor(float('nan')), 'loss_ce': torch.tensor(0.5),
                'distill.loss_kd': torch.tensor(float('nan')),
