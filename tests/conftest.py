@@ -68,6 +68,28 @@ def small_cifar_options(root: str, batch: int = 16, epochs: int = 1) -> list:
     return opts
 
 
+def write_fashion_mnist(root: str, n_train: int = 64, n_test: int = 32, seed: int = 0) -> str:
+    """Write the four Fashion-MNIST files exactly as published: gzip-compressed IDX, big-endian
+    headers (magic 2051 and N, 28, 28 for images; 2049 and N for labels), uint8 payloads."""
+    import gzip
+    import struct
+    rng = np.random.RandomState(seed)
+    os.makedirs(root, exist_ok=True)
+    for prefix, n in (('train', n_train), ('t10k', n_test)):
+        images = rng.randint(0, 256, size=(n, 28, 28), dtype=np.uint8)
+        labels = (np.arange(n) % 10).astype(np.uint8)
+        with gzip.open(osp.join(root, f'{prefix}-images-idx3-ubyte.gz'), 'wb') as f:
+            f.write(struct.pack('>IIII', 2051, n, 28, 28) + images.tobytes())
+        with gzip.open(osp.join(root, f'{prefix}-labels-idx1-ubyte.gz'), 'wb') as f:
+            f.write(struct.pack('>II', 2049, n) + labels.tobytes())
+    return root
+
+
+@pytest.fixture(scope='session')
+def fashion_mnist_root(tmp_path_factory) -> str:
+    return write_fashion_mnist(str(tmp_path_factory.mktemp('fashion_mnist')))
+
+
 def run_tool(args: list, cwd: str = REPO, timeout: int = 600, env: dict = None,
              check: bool = True) -> subprocess.CompletedProcess:
     full_env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + osp.join(REPO, 'tests', 'helpers'),

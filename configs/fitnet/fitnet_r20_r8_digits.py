@@ -1,4 +1,5 @@
-# FitNet, ResNet20 -> ResNet8 on the embedded digits dataset, hint at layer3 (64x8x8 both).
+# FitNet, ResNet20 -> ResNet8 on the embedded digits dataset, hint at the stage-2 output
+# (layer2, 32x16x16 both), as the references do.
 _base_ = [
     '../_base_/distill/fitnet.py', '../_base_/datasets/digits.py',
     '../_base_/schedules/digits_30e.py', '../_base_/default_runtime.py'
@@ -11,5 +12,5 @@ model = dict(
     teacher=base_model('resnet20', num_classes=10),
     distiller=dict(
         connectors=dict(
-            hint_connector=dict(student_shape=(64, 8, 8), teacher_shape=(64, 8, 8)))))
+            hint_connector=dict(student_shape=(32, 16, 16), teacher_shape=(32, 16, 16)))))
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

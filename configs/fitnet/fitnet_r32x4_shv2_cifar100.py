@@ -1,4 +1,6 @@
-# FitNet, resnet32x4 -> shufflev2 on CIFAR-100: hint backbone.layer3 (256, 8, 8) <- backbone.layer2 (232, 8, 8).
+# FitNet, resnet32x4 -> shufflev2 on CIFAR-100: hint at the stage-2 outputs (RepDistiller hint_layer
+# 2, mdistiller FITNET.HINT_LAYER 2 = feats[2]): teacher backbone.layer2 (128, 16, 16) <- student
+# backbone.layer2 (232, 8, 8).
 _base_ = ['./fitnet_r56_r20_cifar100.py']
 from sokd_mm.utils import base_model  # noqa: E402
 
@@ -7,8 +9,9 @@ model = dict(
     teacher=base_model('resnet32x4'),
     distiller=dict(
         student_recorders=dict(hint=dict(source='backbone.layer2')),
-        teacher_recorders=dict(hint=dict(source='backbone.layer3')),
-        connectors=dict(hint_connector=dict(student_shape=(232, 8, 8), teacher_shape=(256, 8, 8)))))
+        teacher_recorders=dict(hint=dict(source='backbone.layer2')),
+        connectors=dict(hint_connector=dict(student_shape=(232, 8, 8),
+                                            teacher_shape=(128, 16, 16)))))
 
 # The reference recipe uses lr 0.01 for MobileNetV2 / ShuffleNets.
 optim_wrapper = dict(optimizer=dict(lr=0.01))

@@ -1,4 +1,6 @@
-# FitNet, resnet50 -> mobilenetv2 on CIFAR-100: hint backbone.layer2 (512, 16, 16) <- backbone.blocks.2 (16, 8, 8).
+# FitNet, resnet50 -> mobilenetv2 on CIFAR-100: hint at the stage-2 outputs (RepDistiller hint_layer
+# 2, mdistiller FITNET.HINT_LAYER 2 = feats[2]): teacher backbone.layer2 (512, 16, 16) <- student
+# backbone.blocks.2 (16, 8, 8).
 _base_ = ['./fitnet_r56_r20_cifar100.py']
 from sokd_mm.utils import base_model  # noqa: E402
 
@@ -8,7 +10,8 @@ model = dict(
     distiller=dict(
         student_recorders=dict(hint=dict(source='backbone.blocks.2')),
         teacher_recorders=dict(hint=dict(source='backbone.layer2')),
-        connectors=dict(hint_connector=dict(student_shape=(16, 8, 8), teacher_shape=(512, 16, 16)))))
+        connectors=dict(hint_connector=dict(student_shape=(16, 8, 8),
+                                            teacher_shape=(512, 16, 16)))))
 
 # The reference recipe uses lr 0.01 for MobileNetV2 / ShuffleNets.
 optim_wrapper = dict(optimizer=dict(lr=0.01))

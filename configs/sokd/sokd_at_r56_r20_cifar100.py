@@ -1,6 +1,8 @@
-# SoKD on at, ResNet56 -> ResNet20, CIFAR-100: the baseline's losses stay as they are; the SoKD terms are added at layer3 (64x8x8).
-# The teacher's feature is refined by a learnable augmentation (searched during the first 20
-# epochs, second order) and the transfer is confined to the DAM's areas. All SoKD fields:
+# SoKD on at, ResNet56 -> ResNet20, CIFAR-100: the AT losses stay as they are, the SoKD terms are
+# added ([choice]: no reference exists for this base). The authors' geometry: hint at the stage-2
+# outputs (layer2, 32x16x16) through the 3-block connector; the teacher's feature is refined by a
+# learnable augmentation (the reference search during the first 20 epochs) and the transfer is
+# confined to the reference DAM's areas. All SoKD fields (dam='live', search modes, ablations):
 # sokd_mm/utils/sokd_config.py.
 _base_ = ['../at/at_r56_r20_cifar100.py']
 from sokd_mm.utils import sokd_settings  # noqa: E402

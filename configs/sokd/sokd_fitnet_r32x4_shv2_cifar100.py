@@ -1,7 +1,11 @@
-# SoKD on fitnet, resnet32x4 -> shufflev2 on CIFAR-100, hint backbone.layer3 <- backbone.layer2.
+# SoKD on fitnet, resnet32x4 -> shufflev2 on CIFAR-100 (L_DA replaces the plain hint loss): the
+# authors' geometry, hint at the stage-2 outputs (teacher backbone.layer2 (128, 16, 16) <- student
+# backbone.layer2 (232, 8, 8)) through the 3-block connector; the reference DAM and search, 20
+# search epochs (the authors' setting for this pair).
 _base_ = ['../fitnet/fitnet_r32x4_shv2_cifar100.py']
 from sokd_mm.utils import sokd_settings  # noqa: E402
 
 model, optim_wrapper, model_wrapper_cfg = sokd_settings(
-    student_hint='backbone.layer2', teacher_hint='backbone.layer3', student_shape=(232, 8, 8),
-    teacher_shape=(256, 8, 8), num_classes=100, student_lr=0.01, replaces_hint_loss=True)
+    student_hint='backbone.layer2', teacher_hint='backbone.layer2', student_shape=(232, 8, 8),
+    teacher_shape=(128, 16, 16), num_classes=100, search_epochs=20, student_lr=0.01,
+    replaces_hint_loss=True)

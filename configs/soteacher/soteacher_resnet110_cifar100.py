@@ -4,6 +4,6 @@ _base_ = ['../vanilla/resnet110_cifar100.py']
 model = dict(
     type='SoTeacherClassifier',
     soteacher_loss=dict(
-        type='SoTeacherLoss', num_samples=50000, num_classes=100,
+        type='SoTeacherLoss', num_classes=100,
         lambda_cr=1.0, lambda_lr=1e-5, cr_schedule='linear'))
 custom_hooks = [dict(type='SoTeacherHook')]

@@ -4,7 +4,7 @@ _base_ = ['../vanilla/resnet34_imagenet.py']
 model = dict(
     type='SoTeacherClassifier',
     soteacher_loss=dict(
-        type='SoTeacherLoss', num_samples=1281167, num_classes=1000,
+        type='SoTeacherLoss', num_classes=1000,
         lambda_cr=1.0, lambda_lr=1e-5, cr_schedule='linear',
         ensemble_device='cpu', ensemble_dtype='float16'))
 custom_hooks = [dict(type='SoTeacherHook')]

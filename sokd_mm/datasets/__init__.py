@@ -1,8 +1,9 @@
 from .cifar import OfflineCIFAR100
 from .digits import Digits32
 from .errors import DatasetError
+from .fashion_mnist import OfflineFashionMNIST
 from .tiny_imagenet import TinyImageNet
 from .worker_seeding import epoch_seeded_worker_init
 
-__all__ = ['OfflineCIFAR100', 'TinyImageNet', 'Digits32', 'DatasetError',
+__all__ = ['OfflineCIFAR100', 'TinyImageNet', 'Digits32', 'OfflineFashionMNIST', 'DatasetError',
            'epoch_seeded_worker_init']

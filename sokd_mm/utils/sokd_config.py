@@ -1,14 +1,26 @@
 """What a SoKD config adds to its baseline config, as one call (see configs/sokd/)."""
 from typing import Sequence, Tuple
 
+from sokd_mm.errors import ConfigError
 
-def sokd_settings(student_hint: str = 'backbone.layer3', teacher_hint: str = 'backbone.layer3',
-                  student_shape: Sequence[int] = (64, 8, 8),
-                  teacher_shape: Sequence[int] = (64, 8, 8), num_classes: int = 100,
-                  topk: int = 8, search_epochs: int = 20, search: str = 'second_order',
+DAM_MODES = ('reference', 'live', 'off')
+# Loss weights per DAM mode. 'reference': the authors' w_da = w_d = 1000 over mean-reduced
+# MSEs. 'live' (ours): L_DA is mass-normalised, so w_da = 100 is FitNet's hint weight on the
+# selected areas; its bounded agreement and heatmap terms take small weights.
+DEFAULT_WEIGHTS = dict(reference=dict(area=1000.0, agreement=1000.0),
+                       live=dict(area=100.0, agreement=10.0, heatmap=1.0),
+                       off=dict(area=100.0))
+
+
+def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'backbone.layer2',
+                  student_shape: Sequence[int] = (32, 16, 16),
+                  teacher_shape: Sequence[int] = (32, 16, 16), num_classes: int = 100,
+                  topk: int = 8, search_epochs: int = 20, search: str = 'reference',
                   student_lr: float = 0.05, student_weight_decay: float = 5e-4,
-                  area_weight: float = 1000.0,
-                  agreement_weight: float = 1000.0,
+                  dam: str = 'reference', augment: bool = True,
+                  connector: str = 'ThreeBlockConvRegConnector',
+                  area_weight: float = None, agreement_weight: float = None,
+                  heatmap_weight: float = None,
                   replaces_hint_loss: bool = False) -> Tuple[dict, dict, dict]:
     """``(model, optim_wrapper, model_wrapper_cfg)`` that turn a distillation config into its
     SoKD version (METHODS.md section 2), to be assigned in a child config::
@@ -18,42 +30,95 @@ def sokd_settings(student_hint: str = 'backbone.layer3', teacher_hint: str = 'ba
         model, optim_wrapper, model_wrapper_cfg = sokd_settings(num_classes=100)
 
     Args:
-        student_hint, teacher_hint: module names of the hint features (recorded as ``hint``).
-        student_shape, teacher_shape: ``(C, H, W)`` of those features; a ``ConvRegConnector``
+        student_hint, teacher_hint: module names of the hint features (recorded as ``hint``);
+            the authors use the stage-2 output (mdistiller's ``feats[2]``) in every CIFAR pair.
+        student_shape, teacher_shape: ``(C, H, W)`` of those features; the ``connector``
             named ``hint_connector`` maps the student's onto the teacher's.
-        num_classes: heatmap channels of the DAM (K); topk: number of areas (k).
-        search_epochs, search: policy search length and ``'second_order'``/``'first_order'``.
+        num_classes: heatmap channels of the reference DAM (K); topk: number of areas (k).
+        search_epochs, search: policy search length (0: search off) and mode
+            (``'reference'``, ``'second_order'`` or ``'first_order'``).
         student_lr, student_weight_decay: the student's SGD (lr 0.01 for MobileNetV2 /
             ShuffleNets; ImageNet: 0.1 and 1e-4).
-        area_weight, agreement_weight: w_da and w_d.
+        dam: ``'reference'`` (the authors' DAM; its heads collapse, see README), ``'live'``
+            (``LiveDistinctiveAreaModule``, ours) or ``'off'`` (ablation: L_DA over the whole
+            map, no detector).
+        augment: ``False`` turns the learnable augmentation off (ablation; no search).
+        connector: the student-side regressor (``'ThreeBlockConvRegConnector'``, the authors';
+            ``'ConvRegConnector'``, FitNet's single block).
+        area_weight, agreement_weight, heatmap_weight: w_da, w_d, w_h (defaults per DAM mode:
+            ``DEFAULT_WEIGHTS``).
         replaces_hint_loss: drop the baseline's own distillation losses (FitNet: L_DA
             replaces the plain hint loss).
     """
+    if dam not in DAM_MODES:
+        raise ConfigError(f'sokd_settings: dam must be one of {DAM_MODES}, got {dam!r}')
+    weights = dict(DEFAULT_WEIGHTS[dam])
+    for name, value in (('area', area_weight), ('agreement', agreement_weight),
+                        ('heatmap', heatmap_weight)):
+        if value is not None:
+            if name not in weights:
+                raise ConfigError(f'sokd_settings: {name}_weight does not apply to dam={dam!r}')
+            weights[name] = value
+    channels = int(teacher_shape[0])
+    dam_cfg = dict(reference=dict(type='DistinctiveAreaModule', in_channels=channels,
+                                  num_classes=num_classes, topk=topk),
+                   live=dict(type='LiveDistinctiveAreaModule', in_channels=channels, topk=topk),
+                   off=dict(type='WholeMapArea', in_channels=channels))[dam]
+    hint = dict(student_recorder='hint', teacher_recorder='hint', connector='hint_connector',
+                dam=dam_cfg)
+    if not augment:
+        hint['augmenter'] = None
+        search_epochs = 0
     distiller = dict(
         type='SoKDDistiller',
         student_recorders=dict(hint=dict(type='ModuleOutputs', source=student_hint)),
         teacher_recorders=dict(hint=dict(type='ModuleOutputs', source=teacher_hint)),
-        connectors=dict(hint_connector=dict(type='ConvRegConnector',
+        connectors=dict(hint_connector=dict(type=connector,
                                             student_shape=tuple(student_shape),
                                             teacher_shape=tuple(teacher_shape))),
-        sokd_hints=dict(hint=dict(
-            student_recorder='hint', teacher_recorder='hint', connector='hint_connector',
-            dam=dict(type='DistinctiveAreaModule', in_channels=int(teacher_shape[0]),
-                     num_classes=num_classes, topk=topk))),
-        loss_weights=dict(area=area_weight, agreement=agreement_weight))
+        sokd_hints=dict(hint=hint),
+        loss_weights=weights)
     if replaces_hint_loss:
         distiller.update(distill_losses=dict(_delete_=True),
                          loss_forward_mappings=dict(_delete_=True))
     model = dict(type='SoKDDistill', search_epochs=search_epochs, search=search,
                  distiller=distiller)
-    optim_wrapper = dict(
-        _delete_=True,
-        constructor='SoKDOptimWrapperConstructor',
-        student=dict(optimizer=dict(type='SGD', lr=student_lr, momentum=0.9,
-                                    weight_decay=student_weight_decay)),
-        policy=dict(optimizer=dict(type='Adam', lr=3e-4, betas=(0.5, 0.999),
-                                   weight_decay=1e-3)))
+    return (model, ) + _optimizers_and_wrapper(student_lr, student_weight_decay, search_epochs)
+
+
+def sokd_levels_settings(teacher_recorders: Sequence[str], apply_ops: bool = False,
+                         search_epochs: int = 20, search: str = 'reference',
+                         student_lr: float = 0.05,
+                         student_weight_decay: float = 5e-4) -> Tuple[dict, dict, dict]:
+    """SoKD as the authors run it on ReviewKD (their only non-FitNet base): no DAM and no L_DA;
+    every listed teacher level is passed through its own learnable augmenter before the base
+    method's loss reads it, and the policy is searched as usual.
+
+    Args:
+        teacher_recorders: the base config's teacher recorder names to augment.
+        apply_ops: ``False`` (the authors' code: the ops never change the feature values, only
+            the straight-through magnitude terms are added) or ``True`` (the ops apply, as in
+            SoKD-FitNet).
+        search_epochs, search, student_lr, student_weight_decay: as ``sokd_settings``.
+    """
+    augmenter = dict(type='FeatureAugmenter', apply_ops=apply_ops)
+    distiller = dict(type='SoKDDistiller', augmented_teacher_recorders={
+        name: dict(augmenter) for name in teacher_recorders})
+    model = dict(type='SoKDDistill', search_epochs=search_epochs, search=search,
+                 distiller=distiller)
+    return (model, ) + _optimizers_and_wrapper(student_lr, student_weight_decay, search_epochs)
+
+
+def _optimizers_and_wrapper(student_lr: float, student_weight_decay: float,
+                            search_epochs: int) -> Tuple[dict, dict]:
+    student = dict(optimizer=dict(type='SGD', lr=student_lr, momentum=0.9,
+                                  weight_decay=student_weight_decay))
+    optim_wrapper = dict(_delete_=True, constructor='SoKDOptimWrapperConstructor',
+                         student=student)
+    if search_epochs > 0:
+        optim_wrapper['policy'] = dict(optimizer=dict(type='Adam', lr=3e-4, betas=(0.5, 0.999),
+                                                      weight_decay=1e-3))
     # SoKD's train_step (search, then student step) runs through its own DDP wrapper, and the
     # policy's parameters are outside the student's graph.
     model_wrapper_cfg = dict(type='mmrazor.SoKDDDP', find_unused_parameters=True)
-    return model, optim_wrapper, model_wrapper_cfg
+    return optim_wrapper, model_wrapper_cfg

@@ -45,8 +45,11 @@ def test_config_trains(train_tool, tmp_path, cifar100_root, resnet56_ckpt, metho
     if sokd:
         if method == 'fitnet':
             terms = []  # L_DA replaces the plain hint loss
-        terms += ['distill.loss_sokd_area_hint', 'distill.loss_sokd_agreement_hint',
-                  'policy_entropy']
+        if method == 'reviewkd':  # as the authors run it: augmented levels, no DAM
+            terms += ['policy_entropy']
+        else:
+            terms += ['distill.loss_sokd_area_hint', 'distill.loss_sokd_agreement_hint',
+                      'distill.sokd_dam_first_k_hint', 'policy_entropy']
     for term in terms:
         assert term in log, (term, log[-3000:])
     assert 'Saving checkpoint at 1 epochs' in log

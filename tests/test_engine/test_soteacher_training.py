@@ -72,3 +72,30 @@ def test_dataset_size_mismatch_is_explained(train_tool, tmp_path, cifar100_root)
                       extra=['--work-dir', str(tmp_path / 'w')], check=False)
     assert proc.returncode != 0
     assert 'model.soteacher_loss.num_samples=200' in proc.stderr
+
+
+def _fashion_options(root: str, indices: int = None) -> list:
+    opts = ['train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+            'default_hooks.logger.interval=4', 'model.backbone.depth=8']
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        opts.append(f'{loader}.dataset.data_root={root}')
+    if indices is not None:
+        opts.append(f'train_dataloader.dataset.indices={indices}')
+    return opts
+
+
+def test_ensemble_is_sized_from_the_training_set(train_tool, tmp_path):
+    from tests.conftest import write_fashion_mnist
+    root = write_fashion_mnist(str(tmp_path / 'fm'), n_train=512, n_test=64)
+    cfg = f'{REPO}/configs/soteacher/soteacher_resnet20_fashion_mnist.py'
+    work = str(tmp_path / 'w')
+    train_tool(cfg, *_fashion_options(root), extra=['--work-dir', work])
+    state = torch.load(osp.join(work, 'epoch_1.pth'), weights_only=False)['state_dict']
+    assert state['soteacher_loss.ensemble'].shape == (512, 10)
+    assert (state['soteacher_loss.ensemble'].sum(1) > 0.99).all()  # every sample folded in
+    # Resuming that ensemble on a training set of another size is refused with the reason.
+    proc = train_tool(cfg, *_fashion_options(root, indices=256), 'train_cfg.max_epochs=2',
+                      extra=['--work-dir', work, '--resume'], check=False)
+    assert proc.returncode != 0
+    assert 'ensemble of 512 samples but the training set has 256' in proc.stderr
+    assert 'Traceback' not in proc.stderr

@@ -1,4 +1,5 @@
-"""SoTeacherHook: moves SoTeacher's epoch schedule and checks its data before training.
+"""SoTeacherHook: sizes SoTeacher's ensemble from the training set, checks its data before
+training, and moves its epoch schedule.
 
 The hook holds no state (the ensemble and its epoch live in ``SoTeacherLoss``, hence in the
 checkpoint); it only tells the loss which epoch of how many is running.
@@ -33,11 +34,20 @@ class SoTeacherHook(Hook):
                 f'The training dataset {type(dataset).__name__} does not carry sample indices '
                 "(data_samples.sample_idx): keep 'sample_idx' in PackInputs' meta_keys.")
         for loss in losses:
-            if loss.ensemble.shape[0] != len(dataset):
+            loss.allocate(len(dataset))  # no-op when num_samples was given or resumed
+            if loss.ensemble.shape[0] == len(dataset):
+                continue
+            if loss.fixed_size:
                 raise SoTeacherConfigError(
                     f'soteacher_loss.num_samples is {loss.ensemble.shape[0]} but the training '
-                    f'set has {len(dataset)} samples: set '
+                    f'set has {len(dataset)} samples: leave num_samples out (the ensemble is '
+                    'then sized from the training set) or set '
                     f'model.soteacher_loss.num_samples={len(dataset)}.')
+            raise SoTeacherConfigError(
+                f'The resumed checkpoint holds a SoTeacher ensemble of '
+                f'{loss.ensemble.shape[0]} samples but the training set has {len(dataset)}: '
+                'resume only with the training set it was made with (same data, same '
+                'dataset.indices), or start fresh without --resume.')
 
     def before_train_epoch(self, runner) -> None:
         for loss in _soteacher_losses(runner):

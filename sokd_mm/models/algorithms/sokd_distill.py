@@ -9,7 +9,13 @@ lower the student's loss *after* a virtual student step (DARTS, METHODS.md 2.1a)
     g' = d f(theta')/d theta,  R = 0.01 / |g'|,  f = L = the student's whole objective
 
 with ``d/d pi`` by autograd for the magnitudes (straight-through) and by RELAX for ``p`` and
-``alpha``; ``search='first_order'`` uses ``d L(theta)/d pi`` alone. Virtual students are
+``alpha`` (``search='second_order'``); ``search='first_order'`` uses ``d L(theta)/d pi``
+alone. ``search='reference'`` reproduces what the authors' code runs: a virtual step with no
+momentum and weight decay 1e-4, and a policy gradient made of the finite-difference term
+alone, without its factor eta::
+
+    theta'  = theta - eta * (dL/dtheta + 1e-4 * theta)
+    grad_pi = - [dL(theta + R g')/d pi - dL(theta - R g')/d pi] / (2R) Virtual students are
 evaluated functionally (``torch.func.functional_call``) with copied BN buffers: the optimizer
 and model are never copied and running statistics are not disturbed. Then the usual student
 step runs with the ``student`` optimizer. After the search the policy is frozen, but a
@@ -29,12 +35,18 @@ from ..distillers.sokd import SoKDConfigError, SoKDDistiller
 from .strict_teacher_distill import StrictTeacherDistill
 
 
+SEARCH_MODES = ('reference', 'second_order', 'first_order')
+# The authors' virtual step uses weight decay 1e-4 whatever the student's optimizer says.
+REFERENCE_VIRTUAL_WEIGHT_DECAY = 1e-4
+
+
 @MODELS.register_module()
 class SoKDDistill(StrictTeacherDistill):
     """Args:
         search_epochs: epochs of policy search (20; the reference uses 50 for
             ResNet32x4 -> ResNet8x4). 0 disables the search (fixed initial policy).
-        search: ``'second_order'`` (DARTS, default) or ``'first_order'``.
+        search: ``'reference'`` (the authors' virtual step, see above; the configs' mode),
+            ``'second_order'`` (standard DARTS) or ``'first_order'``.
         virtual_lr: eta of the virtual step (0.01).
         fd_step: numerator of R = fd_step / |g'| (0.01).
         Everything else as ``StrictTeacherDistill``; ``distiller`` must be a SoKDDistiller.
@@ -45,8 +57,8 @@ class SoKDDistill(StrictTeacherDistill):
         super().__init__(**kwargs)
         if not isinstance(self.distiller, SoKDDistiller):
             raise SoKDConfigError("SoKDDistill needs distiller=dict(type='SoKDDistiller', ...)")
-        if search not in ('second_order', 'first_order'):
-            raise SoKDConfigError("SoKDDistill: search must be 'second_order' or 'first_order', "
+        if search not in SEARCH_MODES:
+            raise SoKDConfigError(f'SoKDDistill: search must be one of {SEARCH_MODES}, '
                                   f'got {search!r}')
         if isinstance(search_epochs, bool) or not isinstance(search_epochs, int) \
                 or search_epochs < 0:
@@ -103,6 +115,10 @@ class SoKDDistill(StrictTeacherDistill):
         epoch, max_epochs = hub.get_info('epoch', 0), hub.get_info('max_epochs')
         if not self._checked_schedule:
             self._checked_schedule = True
+            if self.search_epochs > 0 and not len(self.distiller.augmenters):
+                raise SoKDConfigError(
+                    f'search_epochs={self.search_epochs} but no hint has an augmenter (the '
+                    'augmentation is off): set model.search_epochs=0.')
             if self.search_epochs > 0 and policy_wrapper is None:
                 raise SoKDConfigError(
                     f'search_epochs={self.search_epochs} but the config has no policy '
@@ -145,15 +161,18 @@ class SoKDDistill(StrictTeacherDistill):
         return sum(v for k, v in losses.items() if 'loss' in k)
 
     def _virtual_step(self, params: Dict, grads, student_wrapper: OptimWrapper) -> Dict:
-        """theta' = theta - eta (mu * momentum buffer + grad + wd * theta), functionally."""
+        """theta' = theta - eta (mu * momentum buffer + grad + wd * theta), functionally; in the
+        reference mode without momentum and with wd = 1e-4."""
+        reference = self.search == 'reference'
         out = {}
         groups = {id(p): g for g in student_wrapper.optimizer.param_groups for p in g['params']}
         state = student_wrapper.optimizer.state
         for (name, p), g in zip(params.items(), grads):
             group = groups[id(p)]
-            step = g + group.get('weight_decay', 0.0) * p.detach()
+            decay = REFERENCE_VIRTUAL_WEIGHT_DECAY if reference else group.get('weight_decay', 0.0)
+            step = g + decay * p.detach()
             buf = state.get(p, {}).get('momentum_buffer')
-            if buf is not None:
+            if buf is not None and not reference:
                 step = step + group.get('momentum', 0.0) * buf
             out[name] = (p.detach() - self.virtual_lr * step).requires_grad_(True)
         return out
@@ -187,9 +206,13 @@ class SoKDDistill(StrictTeacherDistill):
                     value = self._objective_at(inputs, data_samples, shifted, buffers)
                     finite.append((value.detach(), _grads_or_zeros(value, magnitudes)))
                 (f_plus, m_plus), (f_minus, m_minus) = finite
-                scale = self.virtual_lr / (2 * radius)
-                mag_grads = [g - scale * (gp - gm)
-                             for g, gp, gm in zip(mag_grads, m_plus, m_minus)]
+                if self.search == 'reference':  # finite-difference term alone, no eta
+                    scale = 1.0 / (2 * radius)
+                    mag_grads = [-scale * (gp - gm) for gp, gm in zip(m_plus, m_minus)]
+                else:
+                    scale = self.virtual_lr / (2 * radius)
+                    mag_grads = [g - scale * (gp - gm)
+                                 for g, gp, gm in zip(mag_grads, m_plus, m_minus)]
                 extra = [scale * (f_plus - f_minus)] * len(augmenters)
         finally:
             distiller.magnitude_grad = False
@@ -199,6 +222,8 @@ class SoKDDistill(StrictTeacherDistill):
         for augmenter, mag_grad, fd in zip(augmenters, mag_grads, extra):
             relax = augmenter.relax_gradients(value)
             prob_grad, alpha_grad = relax['prob'].detach(), relax['alpha'].detach()
+            if self.search == 'reference':  # only the finite-difference score-function term
+                prob_grad, alpha_grad = torch.zeros_like(prob_grad), torch.zeros_like(alpha_grad)
             if fd is not None:  # second-order correction of the score-function part
                 prob_grad = prob_grad - fd * relax['d_log_prob'][0]
                 alpha_grad = alpha_grad - fd * relax['d_log_prob'][1]

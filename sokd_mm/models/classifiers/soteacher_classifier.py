@@ -18,7 +18,7 @@ from ..losses.soteacher_loss import SoTeacherConfigError
 @MODELS.register_module()
 class SoTeacherClassifier(ImageClassifier):
     """Args:
-        soteacher_loss: config of ``SoTeacherLoss`` (``num_samples`` = training-set size).
+        soteacher_loss: config of ``SoTeacherLoss`` (its ensemble is sized from the training set).
         Everything else as ``ImageClassifier``.
     """
 

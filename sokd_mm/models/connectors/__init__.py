@@ -1,3 +1,3 @@
-from .conv_reg import ConnectorShapeError, ConvRegConnector
+from .conv_reg import ConnectorShapeError, ConvRegConnector, ThreeBlockConvRegConnector
 
-__all__ = ['ConvRegConnector', 'ConnectorShapeError']
+__all__ = ["ConvRegConnector", "ThreeBlockConvRegConnector", "ConnectorShapeError"]

@@ -59,3 +59,24 @@ class ConvRegConnector(BaseConnector):
                 f'{self.student_shape} but received {tuple(feature.shape[1:])}; fix '
                 'student_shape in the connector config.')
         return self.relu(self.bn(self.conv(feature)))
+
+
+@MODELS.register_module()
+class ThreeBlockConvRegConnector(ConvRegConnector):
+    """SoKD's regressor (the authors' code, METHODS.md 2.3): FitNet's ConvReg block (conv or
+    strided / transposed conv chosen from the shapes, BN, ReLU) followed by two more blocks of
+    conv 3x3 (C_t -> C_t, padding 1) + BN + ReLU. The deeper mapping gives the student side
+    room to match a refined teacher feature without bending the student's own feature.
+    """
+
+    def __init__(self, student_shape: Sequence[int], teacher_shape: Sequence[int],
+                 init_cfg=None) -> None:
+        super().__init__(student_shape, teacher_shape, use_relu=True, init_cfg=init_cfg)
+        channels = self.teacher_shape[0]
+        self.blocks = nn.Sequential(*[
+            nn.Sequential(nn.Conv2d(channels, channels, 3, padding=1),
+                          nn.BatchNorm2d(channels), nn.ReLU(inplace=True))
+            for _ in range(2)])
+
+    def forward_train(self, feature: torch.Tensor) -> torch.Tensor:
+        return self.blocks(super().forward_train(feature))

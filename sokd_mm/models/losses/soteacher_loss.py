@@ -73,7 +73,9 @@ def ensemble_rate(mode: str, epoch: int) -> float:
 @MODELS.register_module()
 class SoTeacherLoss(nn.Module):
     """Args:
-        num_samples: N, the training-set size (50000 for CIFAR-100).
+        num_samples: N, the training-set size. Leave it out (the usual case): SoTeacherHook
+            sizes the ensemble from the training set before training starts; a resumed
+            checkpoint's ensemble must then match that set.
         num_classes: C.
         lambda_cr: consistency weight at the end of the ramp (default 1.0).
         lambda_lr: Lipschitz weight (default 1e-5, the authors' code; their paper sweeps
@@ -86,12 +88,16 @@ class SoTeacherLoss(nn.Module):
         ce_weight: weight of the cross-entropy term.
     """
 
-    def __init__(self, num_samples: int, num_classes: int, lambda_cr: float = 1.0,
+    def __init__(self, num_samples: Optional[int] = None, num_classes: int = None,
+                 lambda_cr: float = 1.0,
                  lambda_lr: float = 1e-5, cr_schedule: str = 'linear', start_epoch: int = 50,
                  ensemble_mode: str = 'running_mean', ensemble_device: Optional[str] = None,
                  ensemble_dtype: str = 'float32', ce_weight: float = 1.0) -> None:
         super().__init__()
-        for name, value in (('num_samples', num_samples), ('num_classes', num_classes)):
+        checked = [('num_classes', num_classes)]
+        if num_samples is not None:
+            checked.append(('num_samples', num_samples))
+        for name, value in checked:
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise SoTeacherConfigError(f'SoTeacherLoss: {name} must be a positive integer, '
                                            f'got {value!r}')
@@ -109,12 +115,23 @@ class SoTeacherLoss(nn.Module):
                                        f"'float16', got {ensemble_dtype!r}")
         self.cr_schedule, self.start_epoch = cr_schedule, int(start_epoch)
         self.ensemble_mode, self.ensemble_device = ensemble_mode, ensemble_device
-        self.ensemble = torch.zeros(num_samples, num_classes,
+        # Sized now when num_samples is given, else by SoTeacherHook (or a resumed checkpoint).
+        self.fixed_size = num_samples is not None
+        self.ensemble = torch.zeros(num_samples or 0, num_classes,
                                     dtype=getattr(torch, ensemble_dtype),
                                     device=ensemble_device or 'cpu')
         self.ensemble_epoch = 0  # the last epoch whose predictions were folded into q
         self.epoch: Optional[int] = None  # set by SoTeacherHook before each epoch
         self.max_epochs: Optional[int] = None
+
+    @property
+    def sized(self) -> bool:
+        return self.ensemble.shape[0] > 0
+
+    def allocate(self, num_samples: int) -> None:
+        """Size an empty ensemble for a training set of ``num_samples`` (zeros)."""
+        if not self.sized:
+            self.ensemble = self.ensemble.new_zeros(num_samples, self.ensemble.shape[1])
 
     # -- schedule, moved by SoTeacherHook --------------------------------------------------
     def set_epoch(self, epoch: int, max_epochs: int) -> None:
@@ -135,6 +152,10 @@ class SoTeacherLoss(nn.Module):
         if self.ensemble_device is None and self.ensemble.device != logits.device:
             self.ensemble = self.ensemble.to(logits.device)
         n = self.ensemble.shape[0]
+        if not self.sized:
+            raise SoTeacherConfigError(
+                'SoTeacherLoss has no ensemble yet: SoTeacherHook sizes it from the training '
+                'set before training (or set soteacher_loss.num_samples).')
         if int(sample_idx.max()) >= n or int(sample_idx.min()) < 0:
             raise SoTeacherConfigError(
                 f'sample_idx {int(sample_idx.max())} is outside the ensemble of '
@@ -181,6 +202,9 @@ class SoTeacherLoss(nn.Module):
         key = prefix + 'ensemble'
         if key in state_dict:
             saved = state_dict[key]
+            if not self.fixed_size and not self.sized and saved.dim() == 2 \
+                    and saved.shape[1] == self.ensemble.shape[1]:
+                self.allocate(saved.shape[0])  # SoTeacherHook checks it against the data
             if saved.shape != self.ensemble.shape:
                 raise SoTeacherConfigError(
                     f'The checkpoint holds a SoTeacher ensemble of shape {tuple(saved.shape)} '

@@ -33,3 +33,22 @@ def test_feature_of_another_shape_than_configured_is_reported():
                              teacher_shape=(64, 8, 8)))
     with pytest.raises(ConnectorShapeError, match=r'configured for .*\(64, 8, 8\).*\(32, 8, 8\)'):
         conn(torch.randn(2, 32, 8, 8))
+
+
+@pytest.mark.parametrize('student,teacher', [
+    ((32, 16, 16), (32, 16, 16)),   # ResNet56 -> ResNet20, stage 2
+    ((16, 8, 8), (512, 16, 16)),    # ResNet50 -> MobileNetV2: transposed first block
+    ((128, 16, 16), (64, 8, 8)),    # larger student map: strided first block
+])
+def test_three_block_connector_shapes_and_blocks(student, teacher):
+    conn = MODELS.build(dict(type='ThreeBlockConvRegConnector', student_shape=student,
+                             teacher_shape=teacher))
+    out = conn(torch.randn(2, *student))
+    assert out.shape == (2, *teacher) and (out >= 0).all()
+    convs = [m for m in conn.modules() if isinstance(m, (torch.nn.Conv2d,
+                                                         torch.nn.ConvTranspose2d))]
+    bns = [m for m in conn.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    assert len(convs) == 3 and len(bns) == 3
+    # the two extra blocks are 3x3 C_t -> C_t convolutions that keep the size
+    assert all(c.kernel_size == (3, 3) and c.in_channels == c.out_channels == teacher[0]
+               for c in convs[1:])

@@ -53,8 +53,8 @@ def test_losses_and_gradients():
     out = dam.losses(s, t)
     assert out['mask'].shape == (2, 1, 8, 8) and out['mask'].sum() >= 2 * 4
     expected = ((s * out['mask'] - t * out['mask']) ** 2).mean()
-    assert torch.allclose(out['area'], expected)
-    (out['area'] + out['agreement']).backward()
+    assert torch.allclose(out['losses']['area'], expected)
+    (out['losses']['area'] + out['losses']['agreement']).backward()
     assert s.grad is not None and any(p.grad is not None for p in dam.parameters())
 
 

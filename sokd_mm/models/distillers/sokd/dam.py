@@ -39,9 +39,10 @@ def box_bounds(centre: torch.Tensor, size: torch.Tensor, peak: torch.Tensor,
     return torch.minimum(lo, peak), torch.maximum(hi, peak + 1)
 
 
-def area_mask(heatmap: torch.Tensor, wh: torch.Tensor, offset: torch.Tensor,
-              topk: int) -> torch.Tensor:
-    """The B x 1 x H x W sum of the top-k boxes' indicator maps, built without Python loops."""
+def select_areas(heatmap: torch.Tensor, wh: torch.Tensor, offset: torch.Tensor,
+                 topk: int) -> Tuple[torch.Tensor, torch.Tensor]:
+    """``(mask, index)``: the B x 1 x H x W sum of the top-k boxes' indicator maps, built
+    without Python loops, and the B x k flat (channel, y, x) indices of the selected peaks."""
     b, k_cls, h, w = heatmap.shape
     if topk > h * w:
         raise DAMConfigError(f'DAM topk={topk} is larger than the {h} x {w} hint feature map: '
@@ -58,12 +59,45 @@ def area_mask(heatmap: torch.Tensor, wh: torch.Tensor, offset: torch.Tensor,
     grid_y = torch.arange(h, device=heatmap.device).view(1, 1, h, 1)
     in_x = (grid_x >= x_lo[..., None, None]) & (grid_x < x_hi[..., None, None])
     in_y = (grid_y >= y_lo[..., None, None]) & (grid_y < y_hi[..., None, None])
-    return (in_x & in_y).sum(dim=1, keepdim=True).to(heatmap.dtype)
+    return (in_x & in_y).sum(dim=1, keepdim=True).to(heatmap.dtype), index
+
+
+def area_mask(heatmap: torch.Tensor, wh: torch.Tensor, offset: torch.Tensor,
+              topk: int) -> torch.Tensor:
+    """The B x 1 x H x W sum of the top-k boxes' indicator maps (see ``select_areas``)."""
+    return select_areas(heatmap, wh, offset, topk)[0]
+
+
+def dam_diagnostics(heatmap: torch.Tensor, index: torch.Tensor) -> Dict[str, torch.Tensor]:
+    """What shows whether a DAM detects anything (logged per hint, never part of the loss):
+
+    - ``dead``: fraction of heatmap values at sigmoid(0) = 0.5, i.e. heads whose final ReLU
+      outputs 0 (the reference DAM's collapse);
+    - ``hm_std``: spatial standard deviation of the heatmap, averaged over images and
+      channels (0 for a flat heatmap);
+    - ``first_k``: fraction of the selected areas that are among the first k flat positions,
+      which is what top-k returns on a flat heatmap (channel 0, top row).
+    """
+    k = index.shape[1]
+    return dict(dead=((heatmap - 0.5).abs() < 1e-6).float().mean(),
+                hm_std=heatmap.flatten(2).std(dim=2).mean(),
+                first_k=(index < k).float().mean())
+
+
+def check_same_shape(student: torch.Tensor, teacher: torch.Tensor) -> None:
+    if student.shape != teacher.shape:
+        raise DAMConfigError(
+            f'SoKD hint features differ in shape after the connector: student '
+            f'{tuple(student.shape[1:])} vs teacher {tuple(teacher.shape[1:])}. Configure '
+            'the connector to map the student feature onto the teacher shape.')
 
 
 @MODELS.register_module()
 class DistinctiveAreaModule(nn.Module):
-    """Args:
+    """The authors' DAM, faithfully (its heads collapse under L_D at the reference weights:
+    see ``dam_diagnostics`` and the README).
+
+    Args:
         in_channels: C of the (teacher-shaped) hint feature.
         num_classes: K heatmap channels (number of classes by default in the configs).
         topk: number of areas k (8).
@@ -90,18 +124,19 @@ class DistinctiveAreaModule(nn.Module):
                     wh=self.size_head(feature), offset=self.offset_head(feature))
 
     def losses(self, student: torch.Tensor, teacher: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """L_DA and L_D for the student feature (teacher-shaped) and refined teacher feature."""
-        if student.shape != teacher.shape:
-            raise DAMConfigError(
-                f'SoKD hint features differ in shape after the connector: student '
-                f'{tuple(student.shape[1:])} vs teacher {tuple(teacher.shape[1:])}. Configure '
-                'the connector to map the student feature onto the teacher shape.')
+        """L_DA and L_D for the student feature (teacher-shaped) and refined teacher feature:
+        ``dict(losses=dict(area=..., agreement=...), mask=M, diagnostics=...)``."""
+        check_same_shape(student, teacher)
+
         # One pass over both features (same weights): fewer, larger convolutions.
         both = self(torch.cat([student, teacher], 0))
         out_s = {k: v[:len(student)] for k, v in both.items()}
         cat = torch.cat([both['heatmap'], both['wh'], both['offset']], 1)
         agreement = F.mse_loss(cat[:len(student)], cat[len(student):])
         with torch.no_grad():
-            mask = area_mask(out_s['heatmap'], out_s['wh'], out_s['offset'], self.topk)
+            mask, index = select_areas(out_s['heatmap'], out_s['wh'], out_s['offset'],
+                                       self.topk)
+            diagnostics = dam_diagnostics(out_s['heatmap'], index)
         area = F.mse_loss(student * mask, teacher * mask)
-        return dict(area=area, agreement=agreement, mask=mask)
+        return dict(losses=dict(area=area, agreement=agreement), mask=mask,
+                    diagnostics=diagnostics)

@@ -70,17 +70,22 @@ class FeatureAugmenter(nn.Module):
         init_alpha, init_prob, init_magnitude: initial values (1e-3, 0.5, 0.5).
         seed: seed of the sampling generator; ``None`` takes ``torch.initial_seed()``, i.e. the
             run's seed set by mmengine before the model is built.
+        apply_ops: apply the drawn ops to the feature (default). ``False`` reproduces the
+            authors' SoKD-ReviewKD code, where the ops never change the feature values and
+            only the straight-through magnitude terms are added (the policy still learns
+            through them and RELAX, but the teacher's feature is passed on unchanged).
     """
 
     def __init__(self, temperature: float = 0.5, init_alpha: float = 1e-3,
-                 init_prob: float = 0.5, init_magnitude: float = 0.5, seed: int = None) -> None:
+                 init_prob: float = 0.5, init_magnitude: float = 0.5, seed: int = None,
+                 apply_ops: bool = True) -> None:
         super().__init__()
         if not 0 < init_prob < 1 or not 0 <= init_magnitude <= 1 or temperature <= 0:
             raise ConfigError('FeatureAugmenter: need 0 < init_prob < 1, 0 <= init_magnitude <= '
                              f'1 and temperature > 0; got {init_prob}, {init_magnitude}, '
                              f'{temperature}')
         n = len(SUB_POLICIES)
-        self.temperature = temperature
+        self.temperature, self.apply_ops = temperature, bool(apply_ops)
         self.alpha = nn.Parameter(torch.full((n, ), float(init_alpha)))
         self.prob = nn.Parameter(torch.full((n, 2), float(init_prob)))
         self.magnitude = nn.Parameter(torch.full((n, 2), float(init_magnitude)))
@@ -128,12 +133,15 @@ class FeatureAugmenter(nn.Module):
         s = self.sample if self.sample is not None else self.draw()
         op_gen = torch.Generator().manual_seed(s.op_seed)
         mags = self.magnitude.clamp(0, 1)
-        out = feature
+        # Pooled (B x C) features are augmented as B x C x 1 x 1 maps.
+        out = feature if feature.dim() == 4 else feature.reshape(*feature.shape[:2], 1, 1)
         applied = []
         for k in s.applied_ops():
             name = OP_NAMES[SUB_POLICIES[s.choice][k]]
-            out = apply_op(name, out, float(mags[s.choice, k].detach()), op_gen)
+            if self.apply_ops:
+                out = apply_op(name, out, float(mags[s.choice, k].detach()), op_gen)
             applied.append(mags[s.choice, k])
+        out = out.reshape(feature.shape)
         if magnitude_grad and applied:
             total = torch.stack(applied).sum().to(out.dtype)
             out = out + (total - total.detach())

@@ -3,7 +3,12 @@
 For each hint ``h`` (METHODS.md 2.3)::
 
     f_s = connector(F_s)      F~_t = augmenter_h(F_t)      (F_s, F_t from named recorders)
-    L += w_da * L_DA(f_s, F~_t) + w_d * L_D(f_s, F~_t)     (DAM_h, see dam.py)
+    L += w_da * L_DA(f_s, F~_t) + w_d * L_D(f_s, F~_t) [+ w_h * L_H]    (DAM_h)
+
+``DAM_h`` is the authors' ``DistinctiveAreaModule`` (dam.py), our ``LiveDistinctiveAreaModule``
+(live_dam.py, adds the heatmap term L_H) or ``WholeMapArea`` (the DAM-off ablation). Each
+hint also logs the DAM's diagnostics (``sokd_dam_dead_h``, ``sokd_dam_hm_std_h``,
+``sokd_dam_first_k_h``: see ``dam_diagnostics``); they are not part of the loss.
 
 The base method's ``distill_losses`` and ``loss_forward_mappings`` run unchanged (for FitNet
 the configs drop the plain hint loss, which L_DA replaces). Any recorder mmrazor offers can be
@@ -29,23 +34,32 @@ class SoKDDistiller(ValidatedDistiller):
         sokd_hints: ``{hint: dict(student_recorder=..., teacher_recorder=..., connector=...,
             dam=dict(type='DistinctiveAreaModule', in_channels=..., num_classes=...),
             augmenter=dict(type='FeatureAugmenter'))}``; ``connector`` maps the student
-            feature to the teacher's shape (``None`` if they already agree).
-        loss_weights: ``dict(area=w_da, agreement=w_d)`` (1000 each by default).
+            feature to the teacher's shape (``None`` if they already agree);
+            ``augmenter=None`` turns the augmentation off (ablation: F~_t = F_t).
+        loss_weights: ``dict(area=w_da, agreement=w_d, heatmap=w_h)`` (1000, 1000, 1).
+        augmented_teacher_recorders: ``{teacher_recorder: augmenter cfg}``: teacher records
+            that the base method's own losses read through an augmenter (SoKD-ReviewKD as the
+            authors run it: every teacher level augmented, no DAM, ``sokd_hints`` empty).
         Everything else as mmrazor's ``ConfigurableDistiller``.
     """
 
-    def __init__(self, sokd_hints: Dict[str, dict],
-                 loss_weights: Optional[Dict[str, float]] = None, **kwargs) -> None:
+    def __init__(self, sokd_hints: Optional[Dict[str, dict]] = None,
+                 loss_weights: Optional[Dict[str, float]] = None,
+                 augmented_teacher_recorders: Optional[Dict[str, dict]] = None,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
-        if not sokd_hints:
-            raise SoKDConfigError('SoKDDistiller needs at least one entry in sokd_hints.')
-        weights = dict(area=1000.0, agreement=1000.0)
+        sokd_hints = sokd_hints or {}
+        augmented_teacher_recorders = augmented_teacher_recorders or {}
+        if not sokd_hints and not augmented_teacher_recorders:
+            raise SoKDConfigError('SoKDDistiller needs at least one entry in sokd_hints (or in '
+                                  'augmented_teacher_recorders).')
+        weights = dict(area=1000.0, agreement=1000.0, heatmap=1.0)
         weights.update(loss_weights or {})
         for name, value in weights.items():
-            if name not in ('area', 'agreement') or isinstance(value, bool) \
+            if name not in ('area', 'agreement', 'heatmap') or isinstance(value, bool) \
                     or not isinstance(value, (int, float)) or value < 0:
                 raise SoKDConfigError(f'SoKDDistiller.loss_weights: {name}={value!r}; expected '
-                                      'area and agreement, numbers >= 0.')
+                                      'area, agreement and heatmap, numbers >= 0.')
         self.loss_weights = weights
         self.hints = {}
         self.augmenters = nn.ModuleDict()
@@ -66,10 +80,20 @@ class SoKDDistiller(ValidatedDistiller):
             if 'dam' not in hint:
                 raise SoKDConfigError(f'sokd_hints.{name} needs a dam=dict(type='
                                       "'DistinctiveAreaModule', in_channels=..., num_classes=...)")
-            self.augmenters[name] = MODELS.build(hint.pop('augmenter',
-                                                          dict(type='FeatureAugmenter')))
+            augmenter = hint.pop('augmenter', dict(type='FeatureAugmenter'))
+            if augmenter is not None:
+                self.augmenters[name] = MODELS.build(augmenter)
             self.dams[name] = MODELS.build(hint.pop('dam'))
             self.hints[name] = hint
+        self.augmented_records = {}
+        for recorder, augmenter in augmented_teacher_recorders.items():
+            if recorder not in self.teacher_recorders.recorders:
+                raise SoKDConfigError(
+                    f'augmented_teacher_recorders: {recorder!r} is not one of the '
+                    f'teacher_recorders {sorted(self.teacher_recorders.recorders)}.')
+            key = f'record_{recorder}'
+            self.augmenters[key] = MODELS.build(augmenter or dict(type='FeatureAugmenter'))
+            self.augmented_records[recorder] = key
         self.magnitude_grad = False  # set by the algorithm while it searches the policy
 
     def draw_policies(self) -> None:
@@ -82,19 +106,33 @@ class SoKDDistiller(ValidatedDistiller):
         student = self.get_record(hint['student_recorder'], True,
                                   data_idx=hint.get('student_data_idx'),
                                   connector=hint.get('connector'))
-        teacher = self.get_record(hint['teacher_recorder'], False,
-                                  data_idx=hint.get('teacher_data_idx'))
+        teacher = super().get_record(hint['teacher_recorder'], False,
+                                     data_idx=hint.get('teacher_data_idx'))
         return student, teacher
+
+    def get_record(self, recorder: str, from_student: bool, *args, **kwargs):
+        """A record as mmrazor returns it; teacher records listed in
+        ``augmented_teacher_recorders`` pass through their augmenter first."""
+        record = super().get_record(recorder, from_student, *args, **kwargs)
+        if not from_student and recorder in self.augmented_records:
+            augmenter = self.augmenters[self.augmented_records[recorder]]
+            if isinstance(record, (tuple, list)):  # e.g. a neck's tuple output
+                return type(record)(augmenter(r.detach(), self.magnitude_grad) for r in record)
+            record = augmenter(record.detach(), self.magnitude_grad)
+        return record
 
     def sokd_losses(self) -> Dict[str, torch.Tensor]:
         losses = {}
         for name in self.hints:
             student, teacher = self.hint_features(name)
-            refined = self.augmenters[name](teacher.detach(), self.magnitude_grad)
+            refined = teacher.detach()
+            if name in self.augmenters:
+                refined = self.augmenters[name](refined, self.magnitude_grad)
             terms = self.dams[name].losses(student, refined)
-            losses[f'loss_sokd_area_{name}'] = self.loss_weights['area'] * terms['area']
-            losses[f'loss_sokd_agreement_{name}'] = \
-                self.loss_weights['agreement'] * terms['agreement']
+            for term, value in terms['losses'].items():
+                losses[f'loss_sokd_{term}_{name}'] = self.loss_weights[term] * value
+            for key, value in terms['diagnostics'].items():
+                losses[f'sokd_dam_{key}_{name}'] = value
         return losses
 
     def compute_distill_losses(self) -> Dict[str, torch.Tensor]:

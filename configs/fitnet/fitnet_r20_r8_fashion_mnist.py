@@ -1,0 +1,16 @@
+# FitNet, ResNet20 -> ResNet8 on Fashion-MNIST: the recipe of fitnet_r56_r20_cifar100.py with this
+# data, its 15-epoch schedule and 10 classes.
+_base_ = [
+    '../_base_/distill/fitnet.py', '../_base_/datasets/fashion_mnist_bs64.py',
+    '../_base_/schedules/fashion_mnist_15e.py', '../_base_/default_runtime.py'
+]
+from sokd_mm.utils import base_model  # noqa: E402
+
+default_scope = 'mmrazor'
+model = dict(
+    architecture=base_model('resnet8', num_classes=10),
+    teacher=base_model('resnet20', num_classes=10))
+val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+# Hint at the stage-2 output (layer2, 32x16x16 both), as the references do.
+model.update(distiller=dict(connectors=dict(
+    hint_connector=dict(student_shape=(32, 16, 16), teacher_shape=(32, 16, 16)))))

@@ -1,0 +1,135 @@
+"""A DAM that stays alive (our addition, METHODS.md 2.2 "[choice, ours]"), and the DAM-off
+ablation.
+
+Why: the authors' DAM (``dam.py``) has no target for its heatmap. Under the agreement loss at
+weight 1000 its ReLU-ended heads die within a few iterations (heatmap = sigmoid(0) everywhere,
+sizes and offsets 0) and top-k returns the first k flat positions: L_DA becomes a fixed
+top-row hint. ``LiveDistinctiveAreaModule`` changes three things, each against one cause:
+
+1. **A target for the heatmap.** A single class-agnostic heatmap channel is fitted by binary
+   cross-entropy to the refined teacher feature's spatial attention,
+   ``A_t = mean_c(F~_t^2) / max_hw mean_c(F~_t^2)`` (per image, in [0, 1]; detached), on the
+   teacher side. A flat heatmap is not a minimiser unless the teacher's attention is flat,
+   so areas differ between images and follow what the teacher's hint layer responds to::
+
+       L_H = BCE(hm_logits(F~_t), A_t)
+
+2. **Bounded heads.** No final ReLU (nothing to die); heatmap = sigmoid(logits), box sizes =
+   sigmoid(.) x map size (initialised to a quarter of the map), offsets = sigmoid(.) in
+   [0, 1). The agreement loss compares these bounded outputs, with sizes divided by the map
+   size, so it cannot blow up::
+
+       L_D = MSE(cat(hm, wh / (W, H), off)(f_s), cat(hm, wh / (W, H), off)(F~_t))
+
+3. **A mask normalised by its mass.** Per image ``W = M / mean_hw(M)``, so L_DA equals
+   FitNet's MSE when the areas cover the map, whatever k, H, W or the box overlaps::
+
+       L_DA = mean(W * (f_s - F~_t)^2)
+
+The areas come, as in the reference, from the student's heatmap (3x3 NMS, top-k peaks, boxes
+from the size and offset heads). Measured behaviour (digits, ResNet20 -> ResNet8): see the
+README's SoKD section and ``tests/test_models/test_distillers/test_live_dam.py``.
+"""
+import math
+from typing import Dict
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmrazor.registry import MODELS
+
+from .dam import DAMConfigError, check_same_shape, dam_diagnostics, select_areas
+
+
+def _bounded_head(channels: int, out: int, bias: float = 0.0) -> nn.Sequential:
+    head = nn.Sequential(nn.Conv2d(channels, channels, 3, padding=1), nn.ReLU(inplace=True),
+                         nn.Conv2d(channels, out, 1))
+    nn.init.constant_(head[-1].bias, bias)
+    return head
+
+
+def teacher_attention(feature: torch.Tensor) -> torch.Tensor:
+    """B x 1 x H x W spatial attention of a feature, scaled per image to a maximum of 1."""
+    energy = feature.detach().pow(2).mean(dim=1, keepdim=True)
+    return energy / energy.flatten(1).amax(dim=1).clamp_min(1e-12).view(-1, 1, 1, 1)
+
+
+def mass_normalised_mse(student: torch.Tensor, teacher: torch.Tensor,
+                        mask: torch.Tensor) -> torch.Tensor:
+    """mean((M / mean_hw(M)) * (f_s - F~_t)^2): FitNet's MSE when M covers the map."""
+    weight = mask / mask.flatten(1).mean(dim=1).clamp_min(1e-12).view(-1, 1, 1, 1)
+    return (weight * (student - teacher).pow(2)).mean()
+
+
+@MODELS.register_module()
+class LiveDistinctiveAreaModule(nn.Module):
+    """Args:
+        in_channels: C of the (teacher-shaped) hint feature.
+        topk: number of areas k (8).
+        initial_box_fraction: initial box side as a fraction of the map (0.25).
+    """
+
+    def __init__(self, in_channels: int, topk: int = 8,
+                 initial_box_fraction: float = 0.25) -> None:
+        super().__init__()
+        for name, value in (('in_channels', in_channels), ('topk', topk)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise DAMConfigError(f'LiveDistinctiveAreaModule: {name} must be a positive '
+                                     f'integer, got {value!r}')
+        if not 0 < initial_box_fraction < 1:
+            raise DAMConfigError('LiveDistinctiveAreaModule: initial_box_fraction must be in '
+                                 f'(0, 1), got {initial_box_fraction!r}')
+        self.in_channels, self.topk = in_channels, topk
+        self.heatmap_head = _bounded_head(in_channels, 1)
+        frac = float(initial_box_fraction)
+        self.size_head = _bounded_head(in_channels, 2, bias=math.log(frac / (1 - frac)))
+        self.offset_head = _bounded_head(in_channels, 2)
+
+    def forward(self, feature: torch.Tensor) -> Dict[str, torch.Tensor]:
+        if feature.shape[1] != self.in_channels:
+            raise DAMConfigError(f'LiveDistinctiveAreaModule expects {self.in_channels}-channel '
+                                 f'features (the teacher hint), got {feature.shape[1]}; set '
+                                 'in_channels to the teacher feature channels.')
+        h, w = feature.shape[-2:]
+        logits = self.heatmap_head(feature)
+        size_fraction = torch.sigmoid(self.size_head(feature))
+        scale = feature.new_tensor([w, h]).view(1, 2, 1, 1)
+        return dict(heatmap_logits=logits, heatmap=torch.sigmoid(logits),
+                    size_fraction=size_fraction, wh=size_fraction * scale,
+                    offset=torch.sigmoid(self.offset_head(feature)))
+
+    def losses(self, student: torch.Tensor, teacher: torch.Tensor) -> Dict[str, dict]:
+        """``dict(losses=dict(area, agreement, heatmap), mask=M, diagnostics=...)``."""
+        check_same_shape(student, teacher)
+        n = len(student)
+        both = self(torch.cat([student, teacher], 0))
+        bounded = torch.cat([both['heatmap'], both['size_fraction'], both['offset']], 1)
+        agreement = F.mse_loss(bounded[:n], bounded[n:])
+        heatmap = F.binary_cross_entropy_with_logits(both['heatmap_logits'][n:],
+                                                     teacher_attention(teacher))
+        with torch.no_grad():
+            mask, index = select_areas(both['heatmap'][:n], both['wh'][:n],
+                                       both['offset'][:n], self.topk)
+            diagnostics = dam_diagnostics(both['heatmap'][:n], index)
+        area = mass_normalised_mse(student, teacher, mask)
+        return dict(losses=dict(area=area, agreement=agreement, heatmap=heatmap), mask=mask,
+                    diagnostics=diagnostics)
+
+
+@MODELS.register_module()
+class WholeMapArea(nn.Module):
+    """The "DAM off" ablation: no detector, L_DA over the whole map (plain MSE, FitNet's hint
+    loss on the refined teacher feature) and no agreement term.
+
+    Args:
+        in_channels: accepted for config symmetry with the DAMs; checked against features.
+    """
+
+    def __init__(self, in_channels: int) -> None:
+        super().__init__()
+        self.in_channels = in_channels
+
+    def losses(self, student: torch.Tensor, teacher: torch.Tensor) -> Dict[str, dict]:
+        check_same_shape(student, teacher)
+        mask = torch.ones_like(student[:, :1])
+        return dict(losses=dict(area=F.mse_loss(student, teacher)), mask=mask, diagnostics={})
