@@ -1,6 +1,13 @@
 """The quickstart (`make demo`): on the embedded digits dataset, train a teacher, then distill
 students from it, and print the results table. Finished runs are reused on a re-run; an
-interrupted run resumes. `python tools/demo.py [--work-dir work_dirs/demo] [--epochs N]`."""
+interrupted run resumes.
+
+    python tools/demo.py [--work-dir work_dirs/demo] [--epochs N] [--seeds 0 1 2]
+                         [--dataset digits|fashion-mnist]
+
+``--seeds`` trains every student once per seed (the teachers once) and adds a mean +- std
+table; ``--dataset fashion-mnist`` runs the same rows on Fashion-MNIST (the data must be
+present, see README "Data") at the CPU matrix's budget (10,000 images, 10 epochs)."""
 import argparse
 import os.path as osp
 import sys
@@ -10,45 +17,73 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 import sokd_mm  # noqa: E402,F401
-from sokd_mm.apis.pipeline import RunSpec, results_table, run_pipeline  # noqa: E402
+from sokd_mm.apis.pipeline import (RunSpec, results_table, run_pipeline,  # noqa: E402
+                                   seed_table)
+
+DATASETS = {
+    'digits': dict(suffix='digits', options={}),
+    'fashion-mnist': dict(suffix='fashion_mnist', options={
+        'train_dataloader.dataset.indices': 10000, 'train_cfg.max_epochs': 10,
+        'param_scheduler.milestones': [6, 8, 9]}),
+}
+# (run name, config, teacher run) of the students; the SoKD runs use the authors' DAM and our
+# live DAM (LiveDistinctiveAreaModule).
+STUDENTS = [
+    ('student_resnet8_vanilla', 'vanilla/resnet8_{d}.py', None),
+    ('student_resnet8_kd', 'kd/kd_r20_r8_{d}.py', 'teacher_resnet20'),
+    ('student_resnet8_fitnet', 'fitnet/fitnet_r20_r8_{d}.py', 'teacher_resnet20'),
+    ('student_resnet8_sokd_fitnet', 'sokd/sokd_fitnet_r20_r8_{d}.py', 'teacher_resnet20'),
+    ('student_resnet8_sokd_kd', 'sokd/sokd_kd_r20_r8_{d}.py', 'teacher_resnet20'),
+    ('student_resnet8_sokd_fitnet_live', 'sokd/sokd_fitnet_live_r20_r8_{d}.py',
+     'teacher_resnet20'),
+    ('student_resnet8_sokd_kd_live', 'sokd/sokd_kd_live_r20_r8_{d}.py', 'teacher_resnet20'),
+    ('student_resnet8_kd_from_soteacher', 'kd/kd_r20_r8_{d}.py', 'teacher_resnet20_soteacher'),
+]
 
 
-def demo_specs(epochs: int = None) -> list:
+def demo_specs(epochs: int = None, seeds=(0, ), dataset: str = 'digits') -> list:
+    d = DATASETS[dataset]['suffix']
+
     def cfg(path: str) -> str:
-        return osp.join(REPO, 'configs', path)
+        return osp.join(REPO, 'configs', path.format(d=d))
 
-    opts = {} if epochs is None else {'train_cfg.max_epochs': epochs,
-                                      'train_cfg.val_interval': 1}
-    opts = dict(opts, **{'default_hooks.logger.interval': 10})
-    return [
-        RunSpec('teacher_resnet20', cfg('vanilla/resnet20_digits.py'), 'teacher', options=opts),
-        RunSpec('teacher_resnet20_soteacher', cfg('soteacher/soteacher_resnet20_digits.py'),
+    opts = dict(DATASETS[dataset]['options'])
+    if epochs is not None:
+        opts.update({'train_cfg.max_epochs': epochs, 'train_cfg.val_interval': 1})
+    opts['default_hooks.logger.interval'] = 10
+    specs = [
+        RunSpec('teacher_resnet20', cfg('vanilla/resnet20_{d}.py'), 'teacher', options=opts),
+        RunSpec('teacher_resnet20_soteacher', cfg('soteacher/soteacher_resnet20_{d}.py'),
                 'teacher', options=opts),
-        RunSpec('student_resnet8_vanilla', cfg('vanilla/resnet8_digits.py'), 'student',
-                options=opts),
-        RunSpec('student_resnet8_kd', cfg('kd/kd_r20_r8_digits.py'), 'student',
-                teacher_from='teacher_resnet20', options=opts),
-        RunSpec('student_resnet8_fitnet', cfg('fitnet/fitnet_r20_r8_digits.py'), 'student',
-                teacher_from='teacher_resnet20', options=opts),
-        RunSpec('student_resnet8_sokd_fitnet', cfg('sokd/sokd_fitnet_r20_r8_digits.py'),
-                'student', teacher_from='teacher_resnet20', options=opts),
-        RunSpec('student_resnet8_sokd_kd', cfg('sokd/sokd_kd_r20_r8_digits.py'), 'student',
-                teacher_from='teacher_resnet20', options=opts),
-        RunSpec('student_resnet8_kd_from_soteacher', cfg('kd/kd_r20_r8_digits.py'), 'student',
-                teacher_from='teacher_resnet20_soteacher', options=opts),
     ]
+    for seed in seeds:
+        # Seed 0 keeps the plain run names, so a 1-seed demo and a 3-seed one share those runs.
+        suffix = '' if seed == 0 else f'_seed{seed}'
+        seed_opts = dict(opts, **{'randomness.seed': seed})
+        specs += [RunSpec(name + suffix, cfg(config), 'student', teacher_from=teacher,
+                          options=seed_opts) for name, config, teacher in STUDENTS]
+    return specs
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--work-dir', default=osp.join('work_dirs', 'demo'))
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--work-dir', help='default: work_dirs/demo (digits) or '
+                        'work_dirs/demo_fashion_mnist')
     parser.add_argument('--epochs', type=int, help='shorten every run (default: configs)')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0],
+                        help='train every student once per seed (default: 0)')
+    parser.add_argument('--dataset', choices=sorted(DATASETS), default='digits')
     args = parser.parse_args(argv)
+    work_dir = args.work_dir or osp.join(
+        'work_dirs', 'demo' if args.dataset == 'digits' else 'demo_fashion_mnist')
     start = time.time()
-    results = run_pipeline(demo_specs(args.epochs), args.work_dir)
+    results = run_pipeline(demo_specs(args.epochs, args.seeds, args.dataset), work_dir)
     print('\n' + results_table(results))
-    print(f'\nDone in {time.time() - start:.0f} s. Results: {args.work_dir}/results.md, '
-          f'{args.work_dir}/results.json; logs and checkpoints in {args.work_dir}/<run>/.')
+    if len(args.seeds) > 1:
+        print('\n' + seed_table(results))
+    print(f'\nDone in {time.time() - start:.0f} s. Results: {work_dir}/results.md, '
+          f'{work_dir}/results.json; logs and checkpoints in {work_dir}/<run>/.')
 
 
 if __name__ == '__main__':

@@ -1,4 +1,5 @@
-"""Run a benchmark matrix resumably: `python tools/run_matrix.py SPEC [--dry-run]`. Finished
+"""Run a benchmark matrix resumably: `python tools/run_matrix.py SPEC [--dry-run] [--jobs N]
+[--runs-per-gpu N]`. Finished
 cells are skipped, an interrupted one resumes; then `python tools/collect_results.py WORK_DIR`.
 The SPEC format is documented in sokd_mm/apis/matrix.py; configs/matrix/ has examples."""
 import argparse
@@ -14,9 +15,13 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('spec')
     parser.add_argument('--dry-run', action='store_true', help='print the commands only')
+    parser.add_argument('--jobs', type=int, default=1,
+                        help='cells run at once (CPU threads are shared out among them)')
+    parser.add_argument('--runs-per-gpu', type=int,
+                        help='cells run at once on each visible GPU (overrides --jobs)')
     args = parser.parse_args(argv)
     try:
-        results = run_matrix(args.spec, args.dry_run)
+        results = run_matrix(args.spec, args.dry_run, args.jobs, args.runs_per_gpu)
     except (RuntimeError, ValueError) as e:
         raise SystemExit(str(e)) from None
     print(f'{len(results)} cells finished.')

@@ -139,44 +139,116 @@ def _command(spec: Config, cell: Cell, work_dir: str, teacher_ckpt: Optional[str
     return [sys.executable, osp.join(REPO, 'tools', 'train.py'), *args]
 
 
-def run_matrix(spec_path: str, dry_run: bool = False) -> List[Dict]:
+def _slot_env(slot: int, jobs: int, gpus: List[str]) -> Dict[str, str]:
+    """Environment of a cell running in ``slot``: its GPU when GPUs are shared out, and an
+    even share of the CPU threads (concurrent runs would otherwise oversubscribe the cores)."""
+    env = dict(os.environ, PYTHONPATH=REPO)
+    if gpus:
+        env['CUDA_VISIBLE_DEVICES'] = gpus[slot % len(gpus)]
+    if 'OMP_NUM_THREADS' not in os.environ:
+        env['OMP_NUM_THREADS'] = str(max(1, (os.cpu_count() or 1) // jobs))
+    return env
+
+
+def _visible_gpus() -> List[str]:
+    visible = os.environ.get('CUDA_VISIBLE_DEVICES')
+    if visible is not None:
+        return [g for g in visible.split(',') if g.strip()]
+    try:
+        import torch
+        return [str(i) for i in range(torch.cuda.device_count())]
+    except Exception:  # noqa: BLE001  (no usable torch.cuda: CPU only)
+        return []
+
+
+def _finish_cell(spec: Config, cell: Cell, work_dir: str) -> Dict:
+    metrics = _final_metrics(work_dir)
+    result = dict(name=cell.name, role=cell.role, config=cell.config, seed=cell.seed,
+                  teacher=cell.teacher, top1=metrics.get('accuracy/top1'),
+                  checkpoint=find_last_complete_checkpoint(work_dir), **cell.info)
+    if cell.role == 'teacher' and spec.get('teacher_quality', True):
+        # SoTeacher's claim is about the probabilities: calibration next to accuracy.
+        from .teacher_quality import evaluate_teacher
+        options = dict(spec.get('cfg_options', {}), **cell.options)
+        quality = evaluate_teacher(osp.join(REPO, cell.config), result['checkpoint'],
+                                   osp.join(work_dir, 'teacher_quality'), options)
+        result.update(nll=quality['nll'], ece=quality['ece'], entropy=quality['entropy'])
+    atomic_write_text(osp.join(work_dir, 'result.json'), json.dumps(result, indent=2))
+    return result
+
+
+def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
+               runs_per_gpu: Optional[int] = None) -> List[Dict]:
+    """Run every unfinished cell of a SPEC, ``jobs`` at a time (``runs_per_gpu``: that many per
+    visible GPU, each pinned to its GPU), students only once their teacher has finished."""
     spec = load_spec(spec_path)
     cells = plan(spec)
-    os.makedirs(spec.work_dir, exist_ok=True)
+    gpus = _visible_gpus() if runs_per_gpu else []
+    if runs_per_gpu:
+        jobs = runs_per_gpu * max(1, len(gpus))
+    if jobs < 1:
+        raise ValueError(f'jobs must be >= 1, got {jobs}')
     results: Dict[str, Dict] = {}
-    start = time.time()
+    todo: List[Cell] = []
     for i, cell in enumerate(cells, 1):
-        work_dir = osp.join(spec.work_dir, cell.name)
-        result_file = osp.join(work_dir, 'result.json')
+        result_file = osp.join(spec.work_dir, cell.name, 'result.json')
         if osp.isfile(result_file):
             results[cell.name] = json.load(open(result_file))
             print(f'[{i}/{len(cells)}] {cell.name}: finished before, skipped', flush=True)
-            continue
-        teacher_ckpt = None
-        if cell.teacher:
-            teacher_ckpt = results.get(cell.teacher, {}).get('checkpoint') or \
-                f'<checkpoint of {cell.teacher}>'  # only reachable in a dry run
-        cmd = _command(spec, cell, work_dir, teacher_ckpt)
-        print(f'[{i}/{len(cells)}] {cell.name}: {" ".join(cmd)}', flush=True)
-        if dry_run:
-            continue
-        os.makedirs(work_dir, exist_ok=True)
-        with open(osp.join(work_dir, 'matrix_run.log'), 'a') as log:
-            code = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                   env=dict(os.environ, PYTHONPATH=REPO))
-        if code != 0:
-            raise RuntimeError(f'{cell.name} failed (exit {code}); see '
-                               f'{work_dir}/matrix_run.log. Fix it and run the matrix again: '
-                               'finished cells are kept.')
-        metrics = _final_metrics(work_dir)
-        result = dict(name=cell.name, role=cell.role, config=cell.config, seed=cell.seed,
-                      teacher=cell.teacher, top1=metrics.get('accuracy/top1'),
-                      checkpoint=find_last_complete_checkpoint(work_dir), **cell.info)
-        # A kill never leaves half a result.
-        atomic_write_text(result_file, json.dumps(result, indent=2))
-        results[cell.name] = result
-        elapsed = time.time() - start
-        print(f'    top-1 {result["top1"]}; {elapsed / 60:.1f} min so far', flush=True)
+        else:
+            todo.append(cell)
+    if dry_run:
+        for cell in todo:
+            teacher_ckpt = None
+            if cell.teacher:
+                teacher_ckpt = results.get(cell.teacher, {}).get('checkpoint') or \
+                    f'<checkpoint of {cell.teacher}>'
+            cmd = _command(spec, cell, osp.join(spec.work_dir, cell.name), teacher_ckpt)
+            print(f'{cell.name}: {" ".join(cmd)}', flush=True)
+        return list(results.values())
+    os.makedirs(spec.work_dir, exist_ok=True)
+    running: Dict[int, tuple] = {}   # slot -> (cell, process, log file, start time)
+    durations: List[float] = []
+    start, total = time.time(), len(todo)
+    while todo or running:
+        for slot in [s for s in range(jobs) if s not in running]:
+            ready = next((c for c in todo if not c.teacher or c.teacher in results), None)
+            if ready is None:
+                break
+            todo.remove(ready)
+            work_dir = osp.join(spec.work_dir, ready.name)
+            teacher_ckpt = results[ready.teacher]['checkpoint'] if ready.teacher else None
+            cmd = _command(spec, ready, work_dir, teacher_ckpt)
+            os.makedirs(work_dir, exist_ok=True)
+            log = open(osp.join(work_dir, 'matrix_run.log'), 'a')
+            print(f'[start {total - len(todo)}/{total}] {ready.name}: {" ".join(cmd)}',
+                  flush=True)
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                    env=_slot_env(slot, jobs, gpus))
+            running[slot] = (ready, proc, log, time.time())
+        time.sleep(0.5)
+        for slot, (cell, proc, log, began) in list(running.items()):
+            code = proc.poll()
+            if code is None:
+                continue
+            log.close()
+            del running[slot]
+            work_dir = osp.join(spec.work_dir, cell.name)
+            if code != 0:
+                for _, other, other_log, _ in running.values():
+                    other.terminate()
+                    other.wait()
+                    other_log.close()
+                raise RuntimeError(f'{cell.name} failed (exit {code}); see '
+                                   f'{work_dir}/matrix_run.log. Fix it and run the matrix '
+                                   'again: finished cells are kept.')
+            results[cell.name] = _finish_cell(spec, cell, work_dir)
+            durations.append(time.time() - began)
+            done = len(durations)
+            left = (total - done) * statistics.mean(durations) / jobs
+            print(f'[done {done}/{total}] {cell.name}: top-1 {results[cell.name]["top1"]}; '
+                  f'{(time.time() - start) / 60:.1f} min so far, about {left / 60:.0f} min '
+                  'left', flush=True)
     return list(results.values())
 
 

@@ -88,6 +88,21 @@ def results_table(results: List[Dict]) -> str:
     return '\n'.join(rows)
 
 
+def seed_table(results: List[Dict]) -> str:
+    """Mean +- standard deviation of top-1 over the seeds of each run (``name_seedN`` runs
+    join ``name``)."""
+    import re
+    import statistics
+    groups: Dict[str, List[float]] = {}
+    for r in results:
+        groups.setdefault(re.sub(r'_seed\d+$', '', r['name']), []).append(r['top1'])
+    rows = ['| run | top-1 (%), mean +- std | seeds |', '|---|---:|---:|']
+    for name, values in groups.items():
+        std = statistics.stdev(values) if len(values) > 1 else 0.0
+        rows.append(f'| {name} | {statistics.mean(values):.2f} +- {std:.2f} | {len(values)} |')
+    return '\n'.join(rows)
+
+
 def draw_training_curves(results: List[Dict], root: str, path: str) -> None:
     """Training loss and validation top-1 of every run, from their scalars.json logs."""
     import glob
@@ -138,6 +153,8 @@ def run_pipeline(specs: List[RunSpec], root: str) -> List[Dict]:
               f"({done[spec.name]['seconds']:.0f} s) ===", flush=True)
     results = list(done.values())
     table = results_table(results)
+    if any(r['name'].endswith(('_seed1', '_seed2')) for r in results):
+        table += '\n\n' + seed_table(results)
     with open(osp.join(root, 'results.md'), 'w') as f:
         f.write(table + '\n')
     with open(osp.join(root, 'results.json'), 'w') as f:

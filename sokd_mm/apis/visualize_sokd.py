@@ -40,7 +40,8 @@ def load_sokd_model(config: str, checkpoint: str, cfg_options: Optional[Dict] = 
 
 @torch.no_grad()
 def sokd_views(model, batch: Dict) -> List[Dict]:
-    """For each hint: raw and refined teacher features, DAM outputs and masks."""
+    """For each hint with a detector: raw and refined teacher features, DAM heatmaps, areas
+    and the diagnostics that tell a working DAM from a collapsed one."""
     from sokd_mm.models.distillers.sokd import area_mask
     data = model.data_preprocessor(batch, False)
     inputs, samples = data['inputs'], data['data_samples']
@@ -51,38 +52,59 @@ def sokd_views(model, batch: Dict) -> List[Dict]:
     views = []
     for name in model.distiller.hints:
         student, teacher = model.distiller.hint_features(name)
-        augmenter, dam = model.distiller.augmenters[name], model.distiller.dams[name]
-        sample = augmenter.draw()
-        refined = augmenter(teacher)
+        dam = model.distiller.dams[name]
+        if not hasattr(dam, 'heatmap_head'):
+            continue  # the DAM-off ablation: nothing is detected
+        refined, ops = teacher, []
+        if name in model.distiller.augmenters:
+            augmenter = model.distiller.augmenters[name]
+            sample = augmenter.draw()
+            refined = augmenter(teacher)
+            ops = [augmenter.op_names(sample.choice)[k] for k in sample.applied_ops()]
         out_s, out_t = dam(student), dam(refined)
+        terms = dam.losses(student, refined)
         views.append(dict(
-            name=name, teacher=teacher, refined=refined, student=student,
-            ops=[augmenter.op_names(sample.choice)[k] for k in sample.applied_ops()],
+            name=name, teacher=teacher, refined=refined, student=student, ops=ops,
+            diagnostics={k: float(v) for k, v in terms['diagnostics'].items()},
             heat_s=out_s['heatmap'].max(1).values, heat_t=out_t['heatmap'].max(1).values,
-            mask_s=area_mask(out_s['heatmap'], out_s['wh'], out_s['offset'], dam.topk)[:, 0],
+            mask_s=terms['mask'][:, 0],
             mask_t=area_mask(out_t['heatmap'], out_t['wh'], out_t['offset'], dam.topk)[:, 0]))
     return views
+
+
+def diagnosis(diagnostics: Dict[str, float]) -> str:
+    """One line saying whether the DAM detects anything (see ``dam_diagnostics``)."""
+    text = (f"heatmap dead {diagnostics['dead']:.0%}, spatial std {diagnostics['hm_std']:.3f}, "
+            f"areas at the first k positions {diagnostics['first_k']:.0%}")
+    if diagnostics['first_k'] > 0.99 or diagnostics['dead'] > 0.99 \
+            or diagnostics['hm_std'] < 1e-6:
+        return text + ': COLLAPSED (flat heatmap; the areas are a fixed top-row strip)'
+    return text + ': alive'
 
 
 def draw_images(batch: Dict, views: List[Dict], out_dir: str) -> List[str]:
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     paths = []
     images = batch['inputs']
     for view in views:
         n = len(images)
-        fig, axes = plt.subplots(n, 6, figsize=(13, 2.3 * n), squeeze=False)
-        titles = ['image', 'teacher feature', 'refined teacher\n(' +
-                  (' + '.join(view['ops']) or 'no op applied') + ')',
-                  'student DAM heatmap\n+ its areas', 'refined-teacher DAM\nheatmap + areas',
-                  'area mask M\n(transfer weight)']
+        fig, axes = plt.subplots(n, 6, figsize=(15, 2.4 * n + 0.8), squeeze=False)
+        titles = ['image', 'teacher feature\n(mean |F_t| over channels)',
+                  'refined teacher\n(' + (' + '.join(view['ops']) or 'no op applied') + ')',
+                  'student DAM heatmap\n(max over K)', 'refined-teacher DAM\nheatmap',
+                  'area mask M\n(boxes overlapping)']
         for i in range(n):
             img = images[i].permute(1, 2, 0).numpy()
             row = [img, view['teacher'][i].abs().mean(0), view['refined'][i].abs().mean(0),
                    view['heat_s'][i], view['heat_t'][i], view['mask_s'][i]]
             for j, (ax, data) in enumerate(zip(axes[i], row)):
-                ax.imshow(data, cmap=None if j == 0 else ('magma' if j < 3 else 'viridis'))
+                shown = ax.imshow(data, cmap=None if j == 0 else
+                                  ('magma' if j < 3 else 'viridis'))
+                if j > 0:
+                    fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.03)
                 if j in (3, 4):
                     mask = view['mask_s' if j == 3 else 'mask_t'][i]
                     ax.contour(mask.numpy() > 0, levels=[0.5], colors='white', linewidths=1)
@@ -90,8 +112,12 @@ def draw_images(batch: Dict, views: List[Dict], out_dir: str) -> List[str]:
                 ax.set_yticks([])
                 if i == 0:
                     ax.set_title(titles[j], fontsize=9)
-        fig.suptitle(f"SoKD hint '{view['name']}': where the student is taught", fontsize=11)
-        fig.tight_layout()
+        fig.legend(handles=[Line2D([], [], color='white', marker='s', markeredgecolor='black',
+                                   linestyle='-', label='selected areas (top-k boxes)')],
+                   loc='lower center', fontsize=8, facecolor='gray')
+        fig.suptitle(f"SoKD hint '{view['name']}': where the student is taught\n"
+                     f"DAM: {diagnosis(view['diagnostics'])}", fontsize=10)
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
         path = osp.join(out_dir, f"sokd_areas_{view['name']}.png")
         fig.savefig(path, dpi=90)
         plt.close(fig)

@@ -2,7 +2,10 @@
 
 Module names follow RepDistiller (``conv1``, ``bn1``, ``layer1..3``, ``layerN.i.conv1`` ...) so that
 community checkpoints convert by adding a prefix (``tools/model_converters/convert_repdistiller.py``).
-The classifier is not part of the backbone: the mmpretrain neck pools globally (the suite's
+Each block ends with its own parameter-free ``relu_out`` (not in place): mmrazor's
+``ModuleInputs`` recorder on ``layerN.<last>.relu_out`` gives the stage's pre-activation feature
+(the references' ``preact_feats``, used by ReviewKD), ``ModuleOutputs`` on ``layerN`` the
+activation (their ``feats``). The classifier is not part of the backbone: the mmpretrain neck pools globally (the suite's
 ``AvgPool2d(8)`` on an 8x8 map is a global average) and ``LinearClsHead`` holds ``fc``.
 """
 from typing import Sequence, Tuple
@@ -26,6 +29,7 @@ class BasicBlock(nn.Module):
         self.relu = nn.ReLU(inplace=True)
         self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
         self.bn2 = nn.BatchNorm2d(planes)
+        self.relu_out = nn.ReLU()
         self.shortcut_name = shortcut_name
         self.add_module(shortcut_name, downsample)
 
@@ -34,7 +38,7 @@ class BasicBlock(nn.Module):
         identity = x if shortcut is None else shortcut(x)
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
-        return self.relu(out + identity)
+        return self.relu_out(out + identity)
 
 
 class Bottleneck(nn.Module):
@@ -50,6 +54,7 @@ class Bottleneck(nn.Module):
         self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
         self.bn3 = nn.BatchNorm2d(planes * 4)
         self.relu = nn.ReLU(inplace=True)
+        self.relu_out = nn.ReLU()
         self.shortcut_name = shortcut_name
         self.add_module(shortcut_name, downsample)
 
@@ -59,7 +64,7 @@ class Bottleneck(nn.Module):
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.relu(self.bn2(self.conv2(out)))
         out = self.bn3(self.conv3(out))
-        return self.relu(out + identity)
+        return self.relu_out(out + identity)
 
 
 def _make_layer(block: type, inplanes: int, planes: int, blocks: int,

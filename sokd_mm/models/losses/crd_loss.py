@@ -1,9 +1,10 @@
-"""mmrazor's CRDLoss, fed with plain data samples.
+"""mmrazor's CRDLoss, fed with plain data samples, with its loss weight applied.
 
 mmrazor's ``CRDLoss`` expects ``sample_idx`` and ``contrast_sample_idxs`` as tensors on each
 data sample, but mmpretrain's ``PackInputs`` keeps ``sample_idx`` as an int and the contrast
 indices (added by mmrazor's ``CRDDataset``) as a numpy array. This subclass converts them; the
-contrastive objective itself is mmrazor's.
+contrastive objective itself is mmrazor's. mmrazor 1.0's ``CRDLoss`` stores ``loss_weight`` but
+never multiplies by it (the references weigh CRD 0.8): this subclass applies it.
 """
 import torch
 from mmrazor.models.losses import CRDLoss
@@ -26,4 +27,4 @@ class PackedCRDLoss(CRDLoss):
             if 'contrast_sample_idxs' in sample:
                 sample.set_metainfo(dict(contrast_sample_idxs=torch.as_tensor(
                     sample.contrast_sample_idxs, device=device)))
-        return super().forward(s_feats, t_feats, data_samples)
+        return self.loss_weight * super().forward(s_feats, t_feats, data_samples)

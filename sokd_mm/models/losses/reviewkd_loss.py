@@ -6,7 +6,11 @@ same stage by the hierarchical context loss (HCL)::
 
     HCL(F_s, F_t) = [ MSE(F_s, F_t) + sum_{l in (4, 2, 1), l < H} 2^-k MSE(P_l F_s, P_l F_t) ]
                     / (1 + sum 2^-k)                    (P_l: adaptive average pooling to l x l)
-    L = loss_weight * sum_stages HCL
+    L = min(e / warmup_epochs, 1) * loss_weight * sum_stages HCL
+
+As the ReviewKD authors' code: ABF convolutions initialised with ``kaiming_uniform_(a=1)``, a
+linear warm-up over the first ``warmup_epochs`` (20) epochs, and (in the pair configs)
+pre-activation stage features of student and teacher.
 
 mmrazor has no ReviewKD, and its connectors map one recorder each, while the review path mixes
 all stages; so the ABF blocks live in this loss (the student optimizer trains them).
@@ -19,6 +23,7 @@ import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
 from sokd_mm.errors import ConfigError
+from .warmup import check_warmup_epochs, warmup_factor
 
 
 class ABF(nn.Module):
@@ -33,6 +38,8 @@ class ABF(nn.Module):
                                              bias=False), nn.BatchNorm2d(out_channels))
         self.att_conv = nn.Sequential(nn.Conv2d(mid_channels * 2, 2, 1), nn.Sigmoid()) \
             if fuse else None
+        nn.init.kaiming_uniform_(self.conv1[0].weight, a=1)
+        nn.init.kaiming_uniform_(self.conv2[0].weight, a=1)
 
     def forward(self, x: torch.Tensor, residual: Optional[torch.Tensor] = None):
         x = self.conv1(x)
@@ -63,17 +70,20 @@ class ReviewKDLoss(nn.Module):
         out_channels: teacher channels per stage, shallow to deep.
         mid_channels: width of the review path.
         loss_weight: weight of the summed HCL.
+        warmup_epochs: epochs of the linear warm-up (20, the authors'; 0 turns it off).
     The forward takes ``student_0 .. student_{n-1}`` and ``teacher_0 .. teacher_{n-1}``
     (shallow to deep, up to 5 stages); pooled 1-D embeddings are used as 1x1 maps.
     """
 
     def __init__(self, in_channels: Sequence[int], out_channels: Sequence[int],
-                 mid_channels: int = 64, loss_weight: float = 1.0) -> None:
+                 mid_channels: int = 64, loss_weight: float = 1.0,
+                 warmup_epochs: int = 20) -> None:
         super().__init__()
         if len(in_channels) != len(out_channels) or not 1 <= len(in_channels) <= 5:
             raise ConfigError('ReviewKDLoss: in_channels and out_channels need the same length '
                              f'(1..5 stages), got {list(in_channels)} and {list(out_channels)}')
         self.loss_weight = loss_weight
+        self.warmup_epochs = check_warmup_epochs('ReviewKDLoss', warmup_epochs)
         n = len(in_channels)
         # abfs[i] handles stage n-1-i (deepest first); the deepest does not fuse.
         self.abfs = nn.ModuleList(
@@ -113,4 +123,5 @@ class ReviewKDLoss(nn.Module):
                                  f'{tuple(s.shape[1:])} vs teacher {tuple(t.shape[1:])}; set '
                                  'out_channels to the teacher widths and pick stages of equal '
                                  'spatial size.')
-        return self.loss_weight * sum(hcl_loss(s, t) for s, t in zip(reviewed, teacher))
+        return warmup_factor(self.warmup_epochs) * self.loss_weight * sum(
+            hcl_loss(s, t) for s, t in zip(reviewed, teacher))

@@ -1,0 +1,35 @@
+# Fashion-MNIST on CPU: standard and SoTeacher ResNet20 teachers x {ResNet8 alone, KD, FitNet,
+# DKD, SoKD-FitNet and SoKD-KD with the authors' DAM and with our live DAM} x 3 seeds.
+#   python tools/run_matrix.py configs/matrix/fashion_mnist_cpu.py --jobs 2
+#   python tools/collect_results.py work_dirs/matrix_fashion_mnist
+# Budget (about 1.5 h on 2 CPU cores): the first 10,000 training images (the set is shuffled),
+# 10 epochs (the 15-epoch schedule's steps at 6, 8, 9), the SoKD search during the first 2,
+# validation on all 10,000 test images at the end. The data: see README "Data".
+work_dir = 'work_dirs/matrix_fashion_mnist'
+launcher = 'none'
+seeds = [0, 1, 2]
+teacher_kinds = ['vanilla', 'soteacher']
+cfg_options = {
+    'train_dataloader.dataset.indices': 10000,
+    'train_cfg.max_epochs': 10,
+    'train_cfg.val_interval': 10,
+    'param_scheduler.milestones': [6, 8, 9],
+    'default_hooks.logger.interval': 50,
+    'default_hooks.checkpoint.interval': 5,
+}
+teachers = dict(resnet20=dict(
+    vanilla='configs/vanilla/resnet20_fashion_mnist.py',
+    soteacher='configs/soteacher/soteacher_resnet20_fashion_mnist.py'))
+_search = {'model.search_epochs': 2}
+pairs = [dict(teacher='resnet20', student='resnet8', methods=dict(
+    student='configs/vanilla/resnet8_fashion_mnist.py',
+    kd='configs/kd/kd_r20_r8_fashion_mnist.py',
+    fitnet='configs/fitnet/fitnet_r20_r8_fashion_mnist.py',
+    dkd='configs/dkd/dkd_r20_r8_fashion_mnist.py',
+    sokd_fitnet=dict(config='configs/sokd/sokd_fitnet_r20_r8_fashion_mnist.py',
+                     cfg_options=_search),
+    sokd_fitnet_live=dict(config='configs/sokd/sokd_fitnet_live_r20_r8_fashion_mnist.py',
+                          cfg_options=_search),
+    sokd_kd=dict(config='configs/sokd/sokd_kd_r20_r8_fashion_mnist.py', cfg_options=_search),
+    sokd_kd_live=dict(config='configs/sokd/sokd_kd_live_r20_r8_fashion_mnist.py',
+                      cfg_options=_search)))]
