@@ -14,22 +14,24 @@ cfg_options = dict()
 teachers = {
     arch: dict(vanilla=f'configs/vanilla/{arch}_cifar100.py',
                soteacher=f'configs/soteacher/soteacher_{arch}_cifar100.py')
-    for arch in ('resnet56', 'resnet32x4', 'wrn_40_2', 'vgg13', 'resnet50')
+    for arch in ('resnet56', 'resnet110', 'resnet32x4', 'wrn_40_2', 'vgg13', 'resnet50')
 }
 
 
 def _pair(teacher, student, tag, extra=()):
     methods = dict(student=f'configs/vanilla/{student}_cifar100.py')
-    for method in ('kd', 'fitnet') + tuple(extra) + ('sokd_kd', 'sokd_fitnet'):
+    for method in ('kd', 'fitnet', 'dkd') + tuple(extra) + ('sokd_kd', 'sokd_fitnet'):
         folder = 'sokd' if method.startswith('sokd') else method
         methods[method] = f'configs/{folder}/{method}_{tag}_cifar100.py'
     return dict(teacher=teacher, student=student, methods=methods)
 
 
 pairs = [
-    _pair('resnet56', 'resnet20', 'r56_r20', extra=('at', 'crd', 'dkd', 'reviewkd')),
+    _pair('resnet56', 'resnet20', 'r56_r20', extra=('at', 'crd', 'reviewkd')),
+    _pair('resnet110', 'resnet32', 'r110_r32'),
     _pair('resnet32x4', 'resnet8x4', 'r32x4_r8x4'),
     _pair('wrn_40_2', 'wrn_16_2', 'wrn40x2_wrn16x2'),
+    _pair('wrn_40_2', 'wrn_40_1', 'wrn40x2_wrn40x1'),
     _pair('vgg13', 'vgg8', 'vgg13_vgg8'),
     _pair('resnet50', 'mobilenetv2', 'r50_mv2'),
 ]

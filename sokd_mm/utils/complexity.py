@@ -6,12 +6,16 @@ import torch
 
 def build_base_classifier(arch: str, dataset: str = 'cifar100') -> torch.nn.Module:
     from mmengine.config import Config
+    from mmengine.registry import DefaultScope
     from mmpretrain.registry import MODELS
 
     from .config_helpers import base_model
     cfg = base_model(arch, dataset=dataset, replace=False)
     cfg.pop('_scope_')
-    return MODELS.build(Config(dict(model=cfg)).model)
+    # Whatever scope the caller runs in (a distillation run sets 'mmrazor'), the classifier
+    # and its parts are mmpretrain's.
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        return MODELS.build(Config(dict(model=cfg)).model)
 
 
 def measure(arch: str, shape: int = 32) -> Dict[str, float]:

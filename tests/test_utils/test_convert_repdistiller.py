@@ -42,3 +42,19 @@ def test_wrong_architecture_is_refused(tmp_path):
                      str(src), str(tmp_path / 'dst.pth')], check=False)
     assert proc.returncode != 0
     assert 'does not match RepDistiller' in proc.stderr and 'missing' in proc.stderr
+
+
+def test_in_process_conversion_works_under_the_mmrazor_scope(tmp_path):
+    from mmengine.registry import DefaultScope
+
+    from sokd_mm.utils.convert_repdistiller import convert_checkpoint
+    torch.manual_seed(0)
+    original = rd.rd_resnet20()
+    src, dst = tmp_path / 'src.pth', tmp_path / 'dst.pth'
+    torch.save({'model': original.state_dict()}, src)
+    # what a distillation run (default_scope='mmrazor') leaves as the current scope
+    DefaultScope.get_instance('convert_under_mmrazor', scope_name='mmrazor')
+    with DefaultScope.overwrite_default_scope('mmrazor'):
+        convert_checkpoint('resnet20', str(src), str(dst))
+    converted = torch.load(dst)['state_dict']
+    assert torch.equal(converted['head.fc.weight'], original.state_dict()['fc.weight'])

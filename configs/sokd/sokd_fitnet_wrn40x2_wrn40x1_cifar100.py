@@ -1,0 +1,9 @@
+# SoKD on fitnet, wrn_40_2 -> wrn_40_1 on CIFAR-100 (L_DA replaces the plain hint loss): the authors' geometry,
+# hint at the stage-2 outputs (teacher backbone.block2 (64, 16, 16) <- student backbone.block2 (32, 16, 16)) through
+# the 3-block connector; the reference DAM and search, 20 search epochs.
+_base_ = ['../fitnet/fitnet_wrn40x2_wrn40x1_cifar100.py']
+from sokd_mm.utils import sokd_settings  # noqa: E402
+
+model, optim_wrapper, model_wrapper_cfg = sokd_settings(
+    student_hint='backbone.block2', teacher_hint='backbone.block2', student_shape=(32, 16, 16),
+    teacher_shape=(64, 16, 16), num_classes=100, search_epochs=20, replaces_hint_loss=True)
