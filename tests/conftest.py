@@ -57,6 +57,17 @@ def resnet56_ckpt(tmp_path_factory) -> str:
     return path
 
 
+@pytest.fixture(scope='session')
+def trained_resnet56_ckpt(tmp_path_factory, cifar100_root) -> str:
+    """A resnet56 briefly trained (one epoch) on the generated CIFAR-100 files: a teacher whose
+    features have a trained network's scale, not an initialisation's."""
+    work = str(tmp_path_factory.mktemp('trained_teacher'))
+    run_tool([PYTHON, osp.join(REPO, 'tools', 'train.py'),
+              osp.join(REPO, 'configs', 'vanilla', 'resnet56_cifar100.py'), '--work-dir', work,
+              '--cfg-options', *small_cifar_options(cifar100_root, batch=25)])
+    return osp.join(work, 'epoch_1.pth')
+
+
 def small_cifar_options(root: str, batch: int = 16, epochs: int = 1) -> list:
     """--cfg-options that point a CIFAR-100 config at generated files and shrink the run."""
     opts = [f'train_cfg.max_epochs={epochs}', 'train_cfg.val_interval=1',

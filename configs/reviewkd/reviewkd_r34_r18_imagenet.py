@@ -1,5 +1,8 @@
 # ReviewKD, ResNet34 -> ResNet18 on ImageNet-1k (paper: 71.61 top-1), mmpretrain's ResNets:
-# the four stages and the pooled embedding, review path width 256.
+# the four stages and the pooled embedding, review path width 256, HCL weight 1 with a 1-epoch
+# warm-up (mdistiller configs/imagenet/r34_r18/reviewkd.yaml). mdistiller reads the student's
+# pre-activation stages (STU_PREACT: True); mmpretrain's ResNet applies its ReLUs in place, so
+# these are post-activation features.
 _base_ = [
     '../_base_/distill/reviewkd.py', '../_base_/datasets/imagenet_bs256.py',
     '../_base_/schedules/imagenet_100e.py', '../_base_/default_runtime.py'
@@ -25,7 +28,8 @@ model = dict(
             t4=dict(type='ModuleOutputs', source='neck')),
         distill_losses=dict(
             loss_review=dict(in_channels=[64, 128, 256, 512, 512],
-                             out_channels=[64, 128, 256, 512, 512], mid_channels=256)),
+                             out_channels=[64, 128, 256, 512, 512], mid_channels=256,
+                             warmup_epochs=1)),
         loss_forward_mappings=dict(
             loss_review=dict(
                 student_0=dict(from_student=True, recorder='s0'),
