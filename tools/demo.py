@@ -41,7 +41,8 @@ STUDENTS = [
 ]
 
 
-def demo_specs(epochs: int = None, seeds=(0, ), dataset: str = 'digits') -> list:
+def demo_specs(epochs: int = None, seeds=(0, ), dataset: str = 'digits',
+               data_root: str = None) -> list:
     d = DATASETS[dataset]['suffix']
 
     def cfg(path: str) -> str:
@@ -51,6 +52,9 @@ def demo_specs(epochs: int = None, seeds=(0, ), dataset: str = 'digits') -> list
     if epochs is not None:
         opts.update({'train_cfg.max_epochs': epochs, 'train_cfg.val_interval': 1})
     opts['default_hooks.logger.interval'] = 10
+    if data_root:
+        opts.update({f'{loader}.dataset.data_root': data_root for loader in (
+            'train_dataloader', 'val_dataloader', 'test_dataloader')})
     specs = [
         RunSpec('teacher_resnet20', cfg('vanilla/resnet20_{d}.py'), 'teacher', options=opts),
         RunSpec('teacher_resnet20_soteacher', cfg('soteacher/soteacher_resnet20_{d}.py'),
@@ -74,11 +78,16 @@ def main(argv=None) -> None:
     parser.add_argument('--seeds', type=int, nargs='+', default=[0],
                         help='train every student once per seed (default: 0)')
     parser.add_argument('--dataset', choices=sorted(DATASETS), default='digits')
+    parser.add_argument('--data-root', help='Fashion-MNIST folder (default: data/fashion-mnist, '
+                        'else Debian\'s /usr/share/datasets/fashion-mnist)')
     args = parser.parse_args(argv)
     work_dir = args.work_dir or osp.join(
         'work_dirs', 'demo' if args.dataset == 'digits' else 'demo_fashion_mnist')
     start = time.time()
-    results = run_pipeline(demo_specs(args.epochs, args.seeds, args.dataset), work_dir)
+    if args.data_root and args.dataset == 'digits':
+        parser.error('--data-root applies to --dataset fashion-mnist (the digits are embedded)')
+    results = run_pipeline(demo_specs(args.epochs, args.seeds, args.dataset, args.data_root),
+                           work_dir)
     print('\n' + results_table(results))
     if len(args.seeds) > 1:
         print('\n' + seed_table(results))

@@ -15,9 +15,11 @@ def test_demo_runs_writes_results_and_reuses_finished_runs(tmp_path):
     assert names == ['teacher_resnet20', 'teacher_resnet20_soteacher',
                      'student_resnet8_vanilla', 'student_resnet8_kd', 'student_resnet8_fitnet',
                      'student_resnet8_sokd_fitnet', 'student_resnet8_sokd_kd',
+                     'student_resnet8_sokd_fitnet_live', 'student_resnet8_sokd_kd_live',
                      'student_resnet8_kd_from_soteacher']
     assert osp.getsize(osp.join(work, 'training_curves.png')) > 10000
-    for run in ('student_resnet8_sokd_fitnet', 'student_resnet8_sokd_kd'):
+    for run in ('student_resnet8_sokd_fitnet', 'student_resnet8_sokd_kd',
+                'student_resnet8_sokd_fitnet_live'):
         for png in ('sokd_areas_hint.png', 'sokd_policy_hint.png'):
             assert osp.isfile(osp.join(work, run, 'sokd_vis', png))
     for teacher in names[:2]:
@@ -36,3 +38,23 @@ def test_demo_runs_writes_results_and_reuses_finished_runs(tmp_path):
     second = run_tool(cmd)
     assert 'Epoch(train)' not in second.stdout + second.stderr  # nothing retrained
     assert json.load(open(osp.join(work, 'results.json'))) == results
+
+
+def test_demo_seeds_and_fashion_mnist(tmp_path, monkeypatch):
+    """--seeds adds one run per extra seed of every student and a mean +- std table;
+    --dataset fashion-mnist plans the same rows on Fashion-MNIST configs."""
+    import sys
+    sys.path.insert(0, osp.join(REPO, 'tools'))
+    import demo
+    specs = demo.demo_specs(epochs=1, seeds=(0, 1, 2), dataset='fashion-mnist',
+                            data_root='/some/where')
+    names = [s.name for s in specs]
+    assert len(names) == 2 + 3 * 8 and 'student_resnet8_sokd_kd_live_seed2' in names
+    assert all('fashion_mnist' in s.config for s in specs)
+    seeds = {s.options['randomness.seed'] for s in specs if s.role == 'student'}
+    assert seeds == {0, 1, 2}
+    assert all(s.options['test_dataloader.dataset.data_root'] == '/some/where' for s in specs)
+    from sokd_mm.apis.pipeline import seed_table
+    table = seed_table([dict(name='a', top1=90.0), dict(name='a_seed1', top1=92.0),
+                        dict(name='b', top1=50.0)])
+    assert '| a | 91.00 +- 1.41 | 2 |' in table and '| b | 50.00 +- 0.00 | 1 |' in table
