@@ -1,5 +1,7 @@
 """Evaluate a checkpoint: `python tools/test.py CONFIG CHECKPOINT [--work-dir] [--out F]
-[--cfg-options ...] [--launcher]`."""
+[--cfg-options ...] [--launcher]`. ``--out metrics.json`` writes the metrics as JSON;
+``--out predictions.pkl`` dumps the per-sample predictions (mmengine's DumpResults)."""
+import json
 import argparse
 import os
 import os.path as osp
@@ -19,8 +21,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description='Test a checkpoint')
     parser.add_argument('config')
     parser.add_argument('checkpoint')
-    parser.add_argument('--work-dir')
-    parser.add_argument('--out', help='dump metrics to this JSON/pickle file')
+    parser.add_argument('--work-dir', help='where logs go (default: work_dirs/<config name>)')
+    parser.add_argument('--out', help='a .json file receives the metrics; a .pkl file the '
+                        'per-sample predictions')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none')
@@ -28,16 +31,21 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
 
+    if not osp.isfile(args.config):
+        raise SystemExit(f'Error: config file {args.config} not found.')
+    if args.out and not args.out.endswith(('.json', '.pkl', '.pickle')):
+        raise SystemExit(f'Error: --out {args.out}: use a .json file for the metrics or a .pkl '
+                         'file for the predictions.')
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         check_cfg_options(cfg, args.cfg_options)
         cfg.merge_from_dict(args.cfg_options)
     if not osp.isfile(args.checkpoint):
-        raise SystemExit(f'Checkpoint {args.checkpoint} not found.')
+        raise SystemExit(f'Error: checkpoint {args.checkpoint} not found.')
     cfg.work_dir = args.work_dir or osp.join('work_dirs',
                                              osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
-    if args.out:
+    if args.out and not args.out.endswith('.json'):
         cfg.test_evaluator = [cfg.test_evaluator] if isinstance(cfg.test_evaluator, dict) \
             else list(cfg.test_evaluator)
         cfg.test_evaluator.append(dict(type='DumpResults', out_file_path=args.out))
@@ -50,6 +58,12 @@ def main(argv=None) -> None:
             raise
         raise SystemExit(f'Error: {error}') from None
     print(metrics)
+    if args.out and args.out.endswith('.json'):
+        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+        with open(args.out, 'w') as f:
+            json.dump({k: float(v) if hasattr(v, '__float__') else v
+                       for k, v in metrics.items()}, f, indent=2)
+        print(f'Metrics written to {args.out}')
 
 
 if __name__ == '__main__':

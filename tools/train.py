@@ -41,7 +41,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def build_config(args: argparse.Namespace) -> Config:
     if not osp.isfile(args.config):
-        raise SystemExit(f'Config file {args.config} not found.')
+        raise SystemExit(f'Error: config file {args.config} not found.')
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         check_cfg_options(cfg, args.cfg_options)
@@ -49,8 +49,7 @@ def build_config(args: argparse.Namespace) -> Config:
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.amp:
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        enable_amp(cfg)
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.resume == 'auto':
@@ -63,6 +62,20 @@ def build_config(args: argparse.Namespace) -> Config:
         cfg.resume, cfg.load_from = True, args.resume
     prepare_distributed(cfg, args.launcher)
     return cfg
+
+
+def enable_amp(cfg: Config) -> None:
+    """Mixed precision through mmengine's AmpOptimWrapper: on the one optimizer, or on SoKD's
+    student optimizer (the policy search computes its gradients outside autocast)."""
+    import torch
+    if not torch.cuda.is_available():
+        raise SystemExit('Error: --amp needs a CUDA GPU (mmengine\'s AmpOptimWrapper); this '
+                         'machine has none: drop --amp.')
+    wrapper = cfg.optim_wrapper
+    if wrapper.get('constructor') == 'SoKDOptimWrapperConstructor':
+        wrapper = wrapper.student
+    wrapper.type = 'AmpOptimWrapper'
+    wrapper.setdefault('loss_scale', 'dynamic')
 
 
 def check_work_dir_writable(work_dir: str) -> None:
@@ -86,7 +99,7 @@ def run(args: argparse.Namespace) -> None:
         message = explain_registry_error(e)
         if message is None:
             raise
-        raise SystemExit(f'Config error: {message}') from None
+        raise SystemExit(f'Error: {message}') from None
     try:
         runner.train()
     except SokdError as error:
@@ -98,6 +111,12 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     try:
         run(args)
+    except KeyboardInterrupt:
+        # The checkpoints written so far are complete (SafeCheckpointHook): say how to go on.
+        work_dir = args.work_dir or osp.join(
+            'work_dirs', osp.splitext(osp.basename(args.config))[0])
+        raise SystemExit(f'Interrupted. Continue where it stopped with: python tools/train.py '
+                         f'{args.config} --work-dir {work_dir} --resume') from None
     except SokdError as error:
         # A user mistake or a deliberate stop: the message says what to do; no traceback
         # unless asked for.

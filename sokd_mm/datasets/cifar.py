@@ -19,10 +19,11 @@ from mmpretrain.registry import DATASETS
 from .errors import DatasetError
 
 _HOW_TO_GET = ('Download https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz (md5 '
-               'eb9058c3a382ffc7106e4002c42a8d85) and unpack it so that {root}/cifar-100-python/'
+               'eb9058c3a382ffc7106e4002c42a8d85) and unpack it so that {root}/cifar-100-python/ '
                'holds train, test and meta, e.g. `mkdir -p {root} && tar xzf '
                'cifar-100-python.tar.gz -C {root}`; or set data_root (--cfg-options '
-               'train_dataloader.dataset.data_root=... val_dataloader.dataset.data_root=...).')
+               'train_dataloader.dataset.data_root=... val_dataloader.dataset.data_root=... '
+               'test_dataloader.dataset.data_root=...).')
 
 
 @DATASETS.register_module()
@@ -53,9 +54,9 @@ class OfflineCIFAR100(CIFAR100):
             if not osp.isfile(path):
                 if osp.isdir(osp.join(root, 'cifar-10-batches-py')):
                     raise DatasetError(f'{root} holds CIFAR-10 (cifar-10-batches-py), not '
-                                       f'CIFAR-100. ' + _HOW_TO_GET.format(root=root))
+                                       f'CIFAR-100. ' + _HOW_TO_GET.format(root=root.rstrip('/') or root))
                 raise DatasetError(f'CIFAR-100 file {path} not found. '
-                                   + _HOW_TO_GET.format(root=root))
+                                   + _HOW_TO_GET.format(root=root.rstrip('/') or root))
             if self.verify_md5 and not check_md5(path, md5):
                 raise DatasetError(
                     f'CIFAR-100 file {path} fails its md5 check (expected {md5}): it is corrupt '
@@ -73,10 +74,10 @@ class OfflineCIFAR100(CIFAR100):
                 hint = (' It has "labels" but no "fine_labels": this looks like CIFAR-10.'
                         if isinstance(entry, dict) and 'labels' in entry else '')
                 raise DatasetError(f'{path} is not a CIFAR-100 pickle: key {e} missing.{hint} '
-                                   + _HOW_TO_GET.format(root=root)) from None
+                                   + _HOW_TO_GET.format(root=root.rstrip('/') or root)) from None
             except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as e:
                 raise DatasetError(f'{path} cannot be read as a CIFAR-100 pickle ({e}): the file '
-                                   'is truncated or corrupt. ' + _HOW_TO_GET.format(root=root)
+                                   'is truncated or corrupt. ' + _HOW_TO_GET.format(root=root.rstrip('/') or root)
                                    ) from None
             if len(fine) != len(data) or (len(fine) and not 0 <= min(fine) <= max(fine) < 100):
                 raise DatasetError(f'{path}: {len(data)} images but {len(fine)} labels, or labels '

@@ -44,6 +44,13 @@ def test_missing_data_says_where_and_how(tmp_path):
     msg = str(e.value)
     assert 'cifar-100-python/train not found' in msg and 'cifar-100-python.tar.gz' in msg
     assert 'data_root' in msg
+    # every loader of the config is named, and the path reads as a path
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert f'{loader}.dataset.data_root=' in msg
+    assert 'cifar-100-python/ holds train' in msg
+    with pytest.raises(DatasetError) as e:
+        OfflineCIFAR100(data_root=str(tmp_path) + '/', split='train', check_md5=False)
+    assert '//' not in str(e.value).split('https://')[-1].replace('https://', '')
 
 
 def test_cifar10_in_place_of_cifar100_is_recognised(tmp_path):

@@ -1,0 +1,54 @@
+"""tools/train.py: --amp configures mixed precision on the right optimizer (SoKD's student)
+or says that it needs a GPU; Ctrl-C ends with one line telling how to resume."""
+import os
+import os.path as osp
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from mmengine.config import Config
+
+from tests.conftest import PYTHON, REPO, small_cifar_options
+
+sys.path.insert(0, osp.join(REPO, 'tools'))
+import train  # noqa: E402
+
+
+@pytest.mark.parametrize('config,target', [
+    ('configs/vanilla/resnet8_cifar100.py', lambda c: c.optim_wrapper),
+    ('configs/sokd/sokd_fitnet_r56_r20_cifar100.py', lambda c: c.optim_wrapper.student),
+])
+def test_amp_goes_to_the_training_optimizer(monkeypatch, config, target):
+    monkeypatch.setattr('torch.cuda.is_available', lambda: True)
+    cfg = Config.fromfile(osp.join(REPO, config))
+    train.enable_amp(cfg)
+    assert target(cfg).type == 'AmpOptimWrapper' and target(cfg).loss_scale == 'dynamic'
+    if 'policy' in cfg.optim_wrapper:
+        assert 'type' not in cfg.optim_wrapper.policy
+
+
+def test_amp_without_gpu_is_one_error(monkeypatch):
+    monkeypatch.setattr('torch.cuda.is_available', lambda: False)
+    cfg = Config.fromfile(osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'))
+    with pytest.raises(SystemExit, match='--amp needs a CUDA GPU'):
+        train.enable_amp(cfg)
+
+
+def test_ctrl_c_says_how_to_resume(tmp_path, cifar100_root):
+    work = str(tmp_path / 'w')
+    cmd = [PYTHON, osp.join(REPO, 'tools', 'train.py'),
+           osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'), '--work-dir', work,
+           '--cfg-options', *small_cifar_options(cifar100_root, batch=8, epochs=50)]
+    env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.time() + 300
+    while not os.path.isfile(osp.join(work, 'epoch_1.pth')) and time.time() < deadline:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and 'Traceback' not in err, err[-3000:]
+    last = err.strip().splitlines()[-1]
+    assert last.startswith('Interrupted.') and f'--work-dir {work} --resume' in last, last
