@@ -13,7 +13,8 @@ import sokd_mm  # noqa: E402,F401
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from sokd_mm.apis import check_cfg_options, prepare_distributed  # noqa: E402
+from sokd_mm.apis import (check_cfg_options, prepare_distributed,  # noqa: E402
+                          teacher_from_checkpoint)
 from sokd_mm.errors import SokdError  # noqa: E402
 
 
@@ -45,6 +46,8 @@ def main(argv=None) -> None:
     cfg.work_dir = args.work_dir or osp.join('work_dirs',
                                              osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
+    # A distillation checkpoint holds its teacher: no need for the teacher file again.
+    teacher_from_checkpoint(cfg, args.checkpoint)
     if args.out and not args.out.endswith('.json'):
         cfg.test_evaluator = [cfg.test_evaluator] if isinstance(cfg.test_evaluator, dict) \
             else list(cfg.test_evaluator)

@@ -11,8 +11,9 @@ import sokd_mm  # noqa: E402,F401  (compatibility patches and registrations firs
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from sokd_mm.apis import (check_cfg_options, explain_registry_error,  # noqa: E402
-                          prepare_distributed)
+from sokd_mm.apis import (check_cfg_options, check_loss_weights,  # noqa: E402
+                          explain_build_error, prepare_distributed,
+                          teacher_from_checkpoint)
 from sokd_mm.engine.hooks import find_last_complete_checkpoint  # noqa: E402
 from sokd_mm.errors import SokdError  # noqa: E402
 
@@ -46,6 +47,7 @@ def build_config(args: argparse.Namespace) -> Config:
     if args.cfg_options:
         check_cfg_options(cfg, args.cfg_options)
         cfg.merge_from_dict(args.cfg_options)
+    check_loss_weights(cfg)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.amp:
@@ -60,6 +62,9 @@ def build_config(args: argparse.Namespace) -> Config:
             raise SystemExit(f'Error: --resume {args.resume}: no such checkpoint. Give a file '
                              'of the run\'s work dir, or --resume alone for its latest one.')
         cfg.resume, cfg.load_from = True, args.resume
+    if cfg.get('resume'):
+        # The resumed checkpoint holds the teacher: the teacher file is not needed again.
+        teacher_from_checkpoint(cfg, cfg.load_from)
     prepare_distributed(cfg, args.launcher)
     return cfg
 
@@ -93,18 +98,20 @@ def check_work_dir_writable(work_dir: str) -> None:
 def run(args: argparse.Namespace) -> None:
     cfg = build_config(args)
     check_work_dir_writable(cfg.work_dir)
+    runner = None
     try:
+        # Components are built here and lazily in train() (data loaders, optimizers).
         runner = Runner.from_cfg(cfg)
-    except KeyError as e:
-        message = explain_registry_error(e)
-        if message is None:
-            raise
-        raise SystemExit(f'Error: {message}') from None
-    try:
         runner.train()
     except SokdError as error:
-        runner.logger.error(str(error))  # also in the work dir's log
+        if runner is not None:
+            runner.logger.error(str(error))  # also in the work dir's log
         raise
+    except (KeyError, TypeError) as e:
+        message = explain_build_error(e)
+        if message is None or os.environ.get('SOKD_DEBUG'):
+            raise
+        raise SystemExit(f'Error: {message}') from None
 
 
 def main(argv=None) -> None:

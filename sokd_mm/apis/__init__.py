@@ -1,4 +1,6 @@
-from .config_checks import check_cfg_options, explain_registry_error
+from .config_checks import (check_cfg_options, check_loss_weights, explain_build_error,
+                            explain_registry_error, teacher_from_checkpoint)
 from .launch import prepare_distributed
 
-__all__ = ['check_cfg_options', 'explain_registry_error', 'prepare_distributed']
+__all__ = ['check_cfg_options', 'check_loss_weights', 'explain_build_error',
+           'explain_registry_error', 'prepare_distributed', 'teacher_from_checkpoint']

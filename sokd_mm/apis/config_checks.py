@@ -1,10 +1,14 @@
 """Catch config mistakes before training starts, with messages that say how to fix them."""
 import difflib
+import inspect
+import math
 import re
 import warnings
 from typing import Dict, Iterable, List, Optional
 
 from mmengine.config import Config
+
+from sokd_mm.errors import ConfigError
 
 
 def _flatten_keys(node, prefix: str = '') -> List[str]:
@@ -26,11 +30,12 @@ def check_cfg_options(cfg: Config, options: Optional[Dict]) -> List[str]:
     Returns the warning messages."""
     if not options:
         return []
-    existing = _flatten_keys(cfg.to_dict())
+    tree = cfg.to_dict()
+    existing = _flatten_keys(tree)
     existing_set = set(existing)
     messages = []
     for key in options:
-        if key in existing_set:
+        if key in existing_set or _is_constructor_argument(tree, key):
             continue
         parent = key.rsplit('.', 1)[0] if '.' in key else ''
         siblings = [k for k in existing if k.rsplit('.', 1)[0] == parent] if parent else existing
@@ -42,6 +47,92 @@ def check_cfg_options(cfg: Config, options: Optional[Dict]) -> List[str]:
         warnings.warn(msg, stacklevel=2)
         messages.append(msg)
     return messages
+
+
+def _registered_class(type_name: str):
+    """The class registered as ``type_name`` (scope prefix allowed) in any of the libraries'
+    registries, or None."""
+    import mmengine.registry as root
+    short = type_name.split('.')[-1]
+    for mod in ('mmpretrain.registry', 'mmrazor.registry', 'mmengine.registry'):
+        try:
+            module = __import__(mod, fromlist=['x'])
+        except ImportError:
+            continue
+        for obj in vars(module).values():
+            if isinstance(obj, root.Registry) and short in obj.module_dict:
+                return obj.module_dict[short]
+    return None
+
+
+def _is_constructor_argument(tree: Dict, key: str) -> bool:
+    """Whether ``key``'s last part is an argument of the class its parent dict builds (e.g.
+    ``train_dataloader.dataset.indices``, which mmengine's BaseDataset takes), so setting it is
+    not a typo even though the config does not spell it out."""
+    *path, leaf = key.split('.')
+    node = tree
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    if not isinstance(node, dict) or not isinstance(node.get('type'), str):
+        return False
+    cls = _registered_class(node['type'])
+    if cls is None:
+        return False
+    for klass in inspect.getmro(cls):
+        init = vars(klass).get('__init__')
+        if init is None:
+            continue
+        try:
+            if leaf in inspect.signature(init).parameters:
+                return True
+        except (TypeError, ValueError):
+            continue
+    return False
+
+
+def check_loss_weights(cfg: Config) -> None:
+    """Every ``*loss_weight`` under ``model`` must be a finite number >= 0: a string or a
+    negative weight would otherwise fail (or train backwards) deep in the first iteration."""
+    def walk(node, path):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                here = f'{path}.{k}'
+                if isinstance(k, str) and k.endswith('loss_weight') \
+                        and not isinstance(v, (dict, list, tuple)) and v is not None:
+                    if isinstance(v, bool) or not isinstance(v, (int, float)) \
+                            or not math.isfinite(v) or v < 0:
+                        raise ConfigError(f'{here} = {v!r}: a loss weight must be a finite '
+                                          'number >= 0, e.g. --cfg-options '
+                                          f'{here}=0.9')
+                walk(v, here)
+        elif isinstance(node, (list, tuple)):
+            for i, v in enumerate(node):
+                walk(v, f'{path}.{i}')
+    walk(cfg.get('model', {}), 'model')
+
+
+_UNEXPECTED_ARG = re.compile(r"(\S+)\.__init__\(\) got an unexpected keyword argument '(\S+)'")
+
+
+def explain_build_error(error: Exception) -> Optional[str]:
+    """A one-line message for the errors mmengine raises while building a component from a
+    mistaken config (unknown type, unknown argument, unknown optimizer); ``None`` for any
+    other error, which is then not a user mistake and keeps its traceback."""
+    if isinstance(error, KeyError):
+        return explain_registry_error(error)
+    text = str(error)
+    if isinstance(error, TypeError):
+        match = _UNEXPECTED_ARG.search(text)
+        if match:
+            owner, arg = match.groups()
+            return (f'{owner} takes no argument {arg!r}: the config (or a --cfg-options key) '
+                    'has a misspelt or misplaced key there.')
+        if 'is not a callable object' in text:
+            return ('a `type=` in the config names nothing registered (e.g. an optimizer '
+                    "type): use a registered name such as type='SGD'.")
+    return None
 
 
 _NOT_IN_REGISTRY = re.compile(r"'?(\S+?)'? is not in the (\S+?)::(\S+) registry")
@@ -75,3 +166,23 @@ def explain_registry_error(error: Exception) -> Optional[str]:
     return (f'Unknown {registry} type {name!r} (looked up in the {scope} registry).{hint} '
             "Check the spelling of `type=` in the config; components of another library need "
             "its scope prefix, e.g. type='mmpretrain.CIFAR100'.")
+
+
+def teacher_from_checkpoint(cfg: Config, checkpoint: Optional[str]) -> bool:
+    """For a distillation config evaluated or resumed from ``checkpoint``: when that checkpoint
+    holds the teacher's weights and ``model.teacher_ckpt`` is unset or gone, build the teacher
+    without it (its weights come from ``checkpoint``). Returns whether it did."""
+    import os.path as osp
+
+    from sokd_mm.models.algorithms import holds_teacher_weights
+    model = cfg.get('model', {})
+    if not checkpoint or 'teacher_ckpt' not in model:
+        return False
+    given = model.get('teacher_ckpt')
+    if given and osp.isfile(given):
+        return False
+    if not holds_teacher_weights(checkpoint):
+        return False
+    model['teacher_ckpt'] = None
+    model['allow_random_teacher'] = True
+    return True

@@ -35,3 +35,40 @@ def test_unknown_base_model_name_lists_close_names():
     from sokd_mm.utils import base_model
     with pytest.raises(ValueError, match="resnet56"):
         base_model('resnet65')
+
+
+def test_constructor_arguments_are_not_reported_as_typos():
+    cfg = Config.fromfile(f'{REPO}/configs/kd/kd_r56_r20_cifar100.py')
+    # the README's own keys: arguments of OfflineCIFAR100 / mmengine's BaseDataset
+    msgs = check_cfg_options(cfg, {'train_dataloader.dataset.check_md5': False,
+                                   'train_dataloader.dataset.indices': 100})
+    assert msgs == []
+
+
+def test_non_numeric_or_negative_loss_weight_is_refused():
+    from sokd_mm.apis import check_loss_weights
+    from sokd_mm.errors import ConfigError
+    cfg = Config.fromfile(f'{REPO}/configs/kd/kd_r56_r20_cifar100.py')
+    check_loss_weights(cfg)
+    cfg.merge_from_dict({'model.distiller.distill_losses.loss_kd.loss_weight': 'high'})
+    with pytest.raises(ConfigError, match=r"model.distiller.distill_losses.loss_kd.loss_weight "
+                                          r"= 'high'"):
+        check_loss_weights(cfg)
+
+
+DIGITS_KD = f'{REPO}/configs/kd/kd_r20_r8_digits.py'
+
+
+@pytest.mark.parametrize('option,phrase', [
+    ('model.teacher_ckp=x.pth', "takes no argument 'teacher_ckp'"),
+    ('model.distiller.distill_losses.loss_kd.loss_weight=high', 'a loss weight must be'),
+    ('train_dataloader.dataset.type=mmpretrain.Digits33', "Unknown dataset type"),
+    ('optim_wrapper.optimizer.type=SGDD', 'names nothing registered'),
+])
+def test_train_tool_mistakes_are_one_error_line(train_tool, tmp_path, option, phrase):
+    proc = train_tool(DIGITS_KD, option, 'model.allow_random_teacher=True',
+                      'train_cfg.max_epochs=1', extra=['--work-dir', str(tmp_path)],
+                      check=False)
+    assert proc.returncode == 1 and 'Traceback' not in proc.stderr, proc.stderr[-3000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith('Error:') and phrase in last, last

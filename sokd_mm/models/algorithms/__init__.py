@@ -1,6 +1,7 @@
 from .sokd_distill import SoKDDDP, SoKDDistill
 from .strict_teacher_distill import (StrictTeacherDistill, TeacherCheckpointError,
-                                     extract_state_dict, load_teacher_strictly)
+                                     extract_state_dict, holds_teacher_weights,
+                                     load_teacher_strictly)
 
 __all__ = ['StrictTeacherDistill', 'TeacherCheckpointError', 'extract_state_dict',
-           'load_teacher_strictly', 'SoKDDistill', 'SoKDDDP']
+           'load_teacher_strictly', 'holds_teacher_weights', 'SoKDDistill', 'SoKDDDP']

@@ -36,6 +36,17 @@ def extract_state_dict(checkpoint: object, path: str) -> Dict[str, torch.Tensor]
     return OrderedDict((k[7:] if k.startswith('module.') else k, v) for k, v in checkpoint.items())
 
 
+def holds_teacher_weights(path: str) -> bool:
+    """Whether a checkpoint file is a distillation checkpoint with its teacher's weights (then
+    testing or resuming it needs no separate teacher_ckpt)."""
+    from sokd_mm.utils.checkpoint_io import load_weights
+    try:
+        state = load_weights(path)['state_dict']
+    except Exception:  # noqa: BLE001  (unreadable here: the normal loading path will say why)
+        return False
+    return any(k.startswith('teacher.') for k in state)
+
+
 def load_teacher_strictly(teacher: torch.nn.Module, path: str) -> None:
     try:
         checkpoint = CheckpointLoader.load_checkpoint(path, map_location='cpu')
@@ -45,6 +56,13 @@ def load_teacher_strictly(teacher: torch.nn.Module, path: str) -> None:
             'configs/soteacher/) and pass its checkpoint, e.g. --cfg-options '
             'model.teacher_ckpt=work_dirs/<teacher>/epoch_240.pth') from None
     state = extract_state_dict(checkpoint, path)
+    if any(k.startswith('architecture.') for k in state) and \
+            any(k.startswith('teacher.') for k in state):
+        raise TeacherCheckpointError(
+            f'teacher_ckpt {path} is a distillation checkpoint (it holds a student and its '
+            'teacher). Export the network that should teach: python tools/export_weights.py '
+            f'{path} OUT.pth --part student (the distilled student) or --part teacher, then '
+            'pass model.teacher_ckpt=OUT.pth.')
     expected = teacher.state_dict()
     # A SoTeacher checkpoint also holds its training state (the per-sample ensemble): not
     # part of the network, so a plain classifier teacher ignores it.
