@@ -16,8 +16,11 @@ def main(argv=None) -> None:
     parser.add_argument('work_dir')
     args = parser.parse_args(argv)
     if not osp.isdir(args.work_dir):
-        raise SystemExit(f'{args.work_dir} is not a directory')
-    collected = collect(args.work_dir)
+        raise SystemExit(f'Error: {args.work_dir} is not a directory')
+    try:
+        collected = collect(args.work_dir)
+    except ValueError as error:
+        raise SystemExit(f'Error: {error}') from None
     table = collected_markdown(collected)
     with open(osp.join(args.work_dir, 'results.md'), 'w') as f:
         f.write(table + '\n')

@@ -252,47 +252,89 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
     return list(results.values())
 
 
+METHOD_ORDER = ('student', 'kd', 'fitnet', 'at', 'crd', 'dkd', 'reviewkd')
+
+
+def _method_key(method: str) -> tuple:
+    """Baselines in the paper's order, then each baseline's SoKD variants, then the rest."""
+    base = method[len('sokd_'):] if method.startswith('sokd_') else method
+    root = base.split('_')[0]
+    rank = METHOD_ORDER.index(root) if root in METHOD_ORDER else len(METHOD_ORDER)
+    return (rank, method.startswith('sokd_'), method)
+
+
+def _stats(values: List[float]) -> Dict:
+    values = [v for v in values if v is not None]
+    return dict(mean=statistics.mean(values) if values else None,
+                std=statistics.stdev(values) if len(values) > 1 else 0.0, n=len(values))
+
+
 def collect(work_dir: str) -> Dict:
-    """Group finished cells into rows (pair, teacher kind) x columns (method): mean, std."""
+    """Group finished cells into rows (pair, teacher kind) x columns (method), mean and std
+    over seeds; the student trained alone is a column of every row of its pair."""
     rows: Dict = {}
+    alone: Dict = {}
     teachers = {}
-    for path in sorted(glob.glob(osp.join(work_dir, '*', 'result.json'))):
+    results = sorted(glob.glob(osp.join(work_dir, '*', 'result.json')))
+    if not results:
+        raise ValueError(f'{work_dir} holds no <cell>/result.json: not a matrix work dir '
+                         '(tools/run_matrix.py writes them).')
+    for path in results:
         r = json.load(open(path))
+        if 'method' not in r and r.get('role') != 'teacher':
+            raise ValueError(f'{path} is not a matrix cell result (no "method"; the demo '
+                             'writes its own results.md): collect a tools/run_matrix.py work '
+                             'dir.')
         if r['role'] == 'teacher':
-            teachers[(r['arch'], r['kind'])] = r['top1']
+            teachers[(r['arch'], r['kind'])] = r
+            continue
+        if r['method'] == 'student':
+            alone.setdefault((r['teacher_arch'], r['student']), []).append(r['top1'])
             continue
         key = (r['teacher_arch'], r['student'], r.get('teacher_kind') or '-')
         rows.setdefault(key, {}).setdefault(r['method'], []).append(r['top1'])
+    for (t, s) in alone:  # a pair with no distillation cell still gets its row
+        rows.setdefault((t, s, 'vanilla'), {})
     table = []
     for (t, s, kind), methods in sorted(rows.items()):
-        row = dict(teacher=t, student=s, teacher_kind=kind,
-                   teacher_top1=teachers.get((t, kind)), methods={})
-        for method, values in methods.items():
-            values = [v for v in values if v is not None]
-            row['methods'][method] = dict(
-                mean=statistics.mean(values) if values else None,
-                std=statistics.stdev(values) if len(values) > 1 else 0.0, n=len(values))
+        teacher = teachers.get((t, kind), {})
+        row = dict(teacher=t, student=s, teacher_kind=kind, teacher_top1=teacher.get('top1'),
+                   teacher_nll=teacher.get('nll'), teacher_ece=teacher.get('ece'), methods={})
+        if (t, s) in alone:
+            row['methods']['student'] = _stats(alone[(t, s)])
+        for method in sorted(methods, key=_method_key):
+            row['methods'][method] = _stats(methods[method])
         ref = REFERENCE.get((t, s))
         if ref:
             row['reference'] = dict(zip(REFERENCE_COLUMNS, ref))
         table.append(row)
-    return dict(work_dir=work_dir, rows=table)
+    return dict(work_dir=work_dir, rows=table,
+                metric="top-1 (%) of the last epoch's validation, mean +- std over seeds")
 
 
 def collected_markdown(collected: Dict) -> str:
-    methods = sorted({m for row in collected['rows'] for m in row['methods']})
-    head = (['teacher -> student', 'teacher kind', 'teacher top-1'] + methods
-            + ['reference (KD/FitNet/AT/CRD)'])
-    lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+    """One row per (pair, teacher kind), one column per method (the student alone first), the
+    teacher's accuracy and calibration, and the reference numbers in their own columns."""
+    methods = sorted({m for row in collected['rows'] for m in row['methods']}, key=_method_key)
+    with_ref = any('reference' in row for row in collected['rows'])
+    head = (['teacher -> student', 'teacher', 'teacher top-1', 'teacher NLL', 'teacher ECE (%)']
+            + methods + ([f'ref. {c}' for c in REFERENCE_COLUMNS] if with_ref else []))
+    lines = [f"{collected.get('metric', 'top-1 (%)')}; n = seeds.", '',
+             '| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+
+    def number(value, digits=2):
+        return f'{value:.{digits}f}' if value is not None else '-'
+
     for row in collected['rows']:
         cells = [f"{row['teacher']} -> {row['student']}", row['teacher_kind'],
-                 f"{row['teacher_top1']:.2f}" if row['teacher_top1'] is not None else '-']
+                 number(row['teacher_top1']), number(row.get('teacher_nll'), 4),
+                 number(row.get('teacher_ece'))]
         for m in methods:
             v = row['methods'].get(m)
             cells.append(f"{v['mean']:.2f} +- {v['std']:.2f} (n={v['n']})"
                          if v and v['mean'] is not None else '-')
-        ref = row.get('reference')
-        cells.append(' / '.join(f"{ref[k]:.2f}" for k in ('kd', 'fitnet', 'at', 'crd'))
-                     if ref else '-')
+        if with_ref:
+            ref = row.get('reference', {})
+            cells += [number(ref.get(c)) for c in REFERENCE_COLUMNS]
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)

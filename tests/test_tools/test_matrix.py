@@ -64,3 +64,44 @@ def test_killed_matrix_resumes_and_collects_every_cell(tmp_path, cifar100_root):
         assert all(m['n'] == 2 for m in row['methods'].values())
         assert row['reference']['kd'] == 70.66  # METHODS.md, ResNet56 -> ResNet20
     assert 'resnet56 -> resnet20' in open(work / 'results.md').read()
+
+
+def _result(root, name, **fields):
+    os.makedirs(root / name, exist_ok=True)
+    (root / name / 'result.json').write_text(json.dumps(dict(name=name, **fields)))
+
+
+def test_collected_table_is_paper_style(tmp_path):
+    from sokd_mm.apis.matrix import collect, collected_markdown
+    for kind, top1, ece in (('vanilla', 72.0, 5.0), ('soteacher', 71.0, 2.0)):
+        _result(tmp_path, f't_{kind}', role='teacher', arch='resnet56', kind=kind, top1=top1,
+                nll=1.0, ece=ece)
+    for seed, top1 in enumerate((69.0, 70.0)):
+        _result(tmp_path, f'alone{seed}', role='student', method='student', seed=seed,
+                teacher_arch='resnet56', student='resnet20', teacher_kind=None, top1=top1)
+        for kind in ('vanilla', 'soteacher'):
+            for method in ('sokd_kd', 'kd', 'fitnet'):
+                _result(tmp_path, f'{method}_{kind}{seed}', role='student', method=method,
+                        seed=seed, teacher_arch='resnet56', student='resnet20',
+                        teacher_kind=kind, top1=top1 + 1)
+    collected = collect(str(tmp_path))
+    assert [r['teacher_kind'] for r in collected['rows']] == ['soteacher', 'vanilla']
+    table = collected_markdown(collected)
+    lines = table.splitlines()
+    assert "last epoch's validation" in lines[0]
+    head = lines[2]
+    # the student alone is a column; methods in the paper's order, each SoKD variant next to
+    # its baseline; the references in their own columns
+    assert head.index('| student |') < head.index('| kd |') < head.index('| sokd_kd |') \
+        < head.index('| fitnet |') < head.index('| ref. kd |')
+    vanilla = next(line for line in lines if '| vanilla |' in line)
+    assert '| 69.50 +- 0.71 (n=2) |' in vanilla and '| 5.00 |' in vanilla
+    assert '| 70.66 |' in vanilla  # RepDistiller's KD, ResNet56 -> ResNet20
+
+
+def test_collector_refuses_a_demo_dir_with_one_error_line(tmp_path):
+    _result(tmp_path, 'student_resnet8_kd', role='student', top1=99.0)
+    proc = run_tool([PYTHON, f'{REPO}/tools/collect_results.py', str(tmp_path)], check=False)
+    assert proc.returncode == 1 and 'Traceback' not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith('Error:')
+    assert 'not a matrix cell result' in proc.stderr
