@@ -14,7 +14,12 @@ from mmengine.config import Config
 
 from sokd_mm.errors import ConfigError
 
-CONFIG_ROOT = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs')
+_PACKAGE = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# A checkout (or an editable install) reads the repository's configs/; an installed package
+# reads the copy shipped inside it (setup.py: sokd_mm/.mim/configs, as OpenMMLab packages do).
+CONFIG_ROOT = next((p for p in (osp.join(osp.dirname(_PACKAGE), 'configs'),
+                                osp.join(_PACKAGE, '.mim', 'configs')) if osp.isdir(p)),
+                   osp.join(osp.dirname(_PACKAGE), 'configs'))
 
 
 def available_base_models(dataset: str = 'cifar100') -> list:
