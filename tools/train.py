@@ -1,5 +1,5 @@
 """Train a model from a config: `python tools/train.py CONFIG [--work-dir] [--resume [CKPT]]
-[--amp] [--auto-scale-lr] [--cfg-options k=v ...] [--launcher none|pytorch|slurm]`."""
+[--amp] [--no-validate] [--auto-scale-lr] [--cfg-options k=v ...] [--launcher none|pytorch|slurm]`."""
 import argparse
 import os
 import os.path as osp
@@ -27,6 +27,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='resume from CKPT, or without a value from the latest checkpoint '
                         'in the work dir')
     parser.add_argument('--amp', action='store_true', help='mixed precision training')
+    parser.add_argument('--no-validate', action='store_true',
+                        help='do not evaluate during training')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the lr linearly with the total batch size '
                         '(auto_scale_lr.base_batch_size in the config)')
@@ -52,6 +54,8 @@ def build_config(args: argparse.Namespace) -> Config:
         'work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.amp:
         enable_amp(cfg)
+    if args.no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.resume == 'auto':

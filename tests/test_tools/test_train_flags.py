@@ -52,3 +52,18 @@ def test_ctrl_c_says_how_to_resume(tmp_path, cifar100_root):
     assert proc.returncode == 1 and 'Traceback' not in err, err[-3000:]
     last = err.strip().splitlines()[-1]
     assert last.startswith('Interrupted.') and f'--work-dir {work} --resume' in last, last
+
+
+def test_no_validate_and_print_config(train_tool, tmp_path, cifar100_root):
+    from tests.conftest import run_tool
+    work = str(tmp_path / 'w')
+    proc = train_tool(osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'),
+                      *small_cifar_options(cifar100_root, batch=50),
+                      extra=['--work-dir', work, '--no-validate'])
+    assert osp.isfile(osp.join(work, 'epoch_1.pth'))
+    assert 'Epoch(val)' not in proc.stdout + proc.stderr
+    out = run_tool([PYTHON, osp.join(REPO, 'tools', 'misc', 'print_config.py'),
+                    osp.join(REPO, 'configs/kd/kd_r56_r20_cifar100.py'), '--cfg-options',
+                    'train_cfg.max_epochs=7', '--save-path', str(tmp_path / 'resolved.py')])
+    assert 'max_epochs=7' in out.stdout and "type='StrictTeacherDistill'" in out.stdout
+    assert Config.fromfile(str(tmp_path / 'resolved.py')).train_cfg.max_epochs == 7

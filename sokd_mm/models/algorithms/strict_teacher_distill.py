@@ -110,7 +110,13 @@ class StrictTeacherDistill(SingleTeacherDistill):
         if teacher_ckpt:
             load_teacher_strictly(self.teacher, teacher_ckpt)
             self.teacher._is_init = True  # keep init_weights() from overwriting it
-        elif not allow_random_teacher:
+        elif allow_random_teacher:
+            from mmengine.logging import print_log
+            print_log('model.allow_random_teacher=True and no teacher_ckpt: the teacher keeps '
+                      'its random initialisation (smoke tests only; a distillation checkpoint '
+                      'being tested or resumed brings its own teacher).', logger='current',
+                      level=30)
+        else:
             raise TeacherCheckpointError(
                 'model.teacher_ckpt is not set: the student would learn from an untrained '
                 'teacher. Pass the teacher checkpoint, e.g. --cfg-options '
