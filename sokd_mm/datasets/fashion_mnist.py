@@ -10,6 +10,7 @@ runs unchanged. Each sample keeps its position in the split as ``sample_idx`` (S
 import gzip
 import os.path as osp
 import struct
+import warnings
 from typing import List, Optional
 
 import numpy as np
@@ -90,8 +91,10 @@ class OfflineFashionMNIST(FashionMNIST):
                                f'{label_file} {num_labels} labels; Fashion-MNIST has 28x28 '
                                'images and one label each. Re-download the files.')
         try:
-            images = read_sn3_pascalvincent_tensor(image_file).numpy()
-            labels = read_sn3_pascalvincent_tensor(label_file).numpy().astype(np.int64)
+            with warnings.catch_warnings():  # mmpretrain's reader wraps a read-only buffer
+                warnings.filterwarnings('ignore', message='The given NumPy array is not writable')
+                images = read_sn3_pascalvincent_tensor(image_file).numpy()
+                labels = read_sn3_pascalvincent_tensor(label_file).numpy().astype(np.int64)
         except (AssertionError, ValueError, RuntimeError, EOFError, OSError) as e:
             raise DatasetError(f'{image_file} or {label_file} is truncated or corrupt ({e}): '
                                're-download it.') from None
