@@ -103,35 +103,48 @@ def seed_table(results: List[Dict]) -> str:
     return '\n'.join(rows)
 
 
-def draw_training_curves(results: List[Dict], root: str, path: str) -> None:
-    """Training loss and validation top-1 of every run, from their scalars.json logs."""
+def _curves(work_dir: str):
+    """(epochs, training losses) and (epochs, validation top-1) of a run's scalars.json logs;
+    the training iterations are placed on the epoch axis (iteration / iterations per epoch)."""
     import glob
+    train, acc = [], []
+    for log in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
+        for line in open(log):
+            rec = json.loads(line)
+            if 'loss' in rec and 'iter' in rec:
+                train.append((rec['iter'], rec['epoch'], rec['loss']))
+            if 'accuracy/top1' in rec:
+                acc.append((rec['step'], rec['accuracy/top1']))
+    if train:
+        per_epoch = max(i for i, _, _ in train) / max(e for _, e, _ in train)
+        train = [(i / per_epoch, loss) for i, _, loss in train]
+    return train, sorted(dict(acc).items())
 
+
+def draw_training_curves(results: List[Dict], root: str, path: str) -> None:
+    """Training loss and validation top-1 of every run against the epoch, from their logs;
+    teachers dashed, students solid."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(12, 4.5))
+    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(13, 5))
     for r in results:
-        loss, acc = [], []
-        for log in sorted(glob.glob(osp.join(root, r['name'], '*', 'vis_data', 'scalars.json'))):
-            for line in open(log):
-                rec = json.loads(line)
-                if 'loss' in rec:
-                    loss.append(rec['loss'])
-                if 'accuracy/top1' in rec:
-                    acc.append((rec['step'], rec['accuracy/top1']))
+        train, acc = _curves(osp.join(root, r['name']))
         style = '--' if r['role'] == 'teacher' else '-'
-        if loss:
-            loss_ax.plot(loss, style, label=r['name'])
+        label = f"{r['name']} ({r['role']})"
+        if train:
+            loss_ax.plot([e for e, _ in train], [v for _, v in train], style, lw=1, label=label)
         if acc:
-            acc_ax.plot([e for e, _ in acc], [v for _, v in acc], style, marker='o', ms=3,
-                        label=r['name'])
+            acc_ax.plot([e for e, _ in acc], [v for _, v in acc], style, marker='o', ms=4,
+                        label=label)
     loss_ax.set_yscale('log')
-    loss_ax.set_xlabel('logged iteration')
-    loss_ax.set_ylabel('training loss (all terms)')
+    loss_ax.set_xlabel('epoch')
+    loss_ax.set_ylabel('training loss, all terms summed (log scale)')
+    loss_ax.set_title('training loss')
     acc_ax.set_xlabel('epoch')
     acc_ax.set_ylabel('validation top-1 (%)')
-    acc_ax.legend(fontsize=7)
+    acc_ax.set_title('validation accuracy (dashed: teachers, solid: students)')
+    acc_ax.legend(fontsize=7, loc='lower right')
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
