@@ -17,6 +17,7 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, REPO)
 
 import sokd_mm  # noqa: E402,F401
+from sokd_mm.errors import SokdError  # noqa: E402
 from sokd_mm.apis.pipeline import (RunSpec, results_table, run_pipeline,  # noqa: E402
                                    seed_table)
 
@@ -86,8 +87,11 @@ def main(argv=None) -> None:
     start = time.time()
     if args.data_root and args.dataset == 'digits':
         parser.error('--data-root applies to --dataset fashion-mnist (the digits are embedded)')
-    results = run_pipeline(demo_specs(args.epochs, args.seeds, args.dataset, args.data_root),
-                           work_dir)
+    try:
+        results = run_pipeline(demo_specs(args.epochs, args.seeds, args.dataset,
+                                          args.data_root), work_dir)
+    except SokdError as error:  # e.g. a run dir of other settings: the message says what to do
+        raise SystemExit(f'Error: {error}') from None
     print('\n' + results_table(results))
     if len(args.seeds) > 1:
         print('\n' + seed_table(results))

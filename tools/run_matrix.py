@@ -23,7 +23,7 @@ def main(argv=None) -> None:
     try:
         results = run_matrix(args.spec, args.dry_run, args.jobs, args.runs_per_gpu)
     except (RuntimeError, ValueError) as e:
-        raise SystemExit(str(e)) from None
+        raise SystemExit(f'Error: {e}') from None
     print(f'{len(results)} cells finished.')
 
 

@@ -119,11 +119,7 @@ def _final_metrics(work_dir: str) -> Dict:
 
 
 def _command(spec: Config, cell: Cell, work_dir: str, teacher_ckpt: Optional[str]) -> List[str]:
-    merged = dict(spec.get('cfg_options', {}), **cell.options)
-    options = [f'{k}={v}' for k, v in merged.items()]
-    options.append(f'randomness.seed={cell.seed}')
-    if teacher_ckpt:
-        options.append(f'model.teacher_ckpt={teacher_ckpt}')
+    options = [f'{k}={v}' for k, v in _cell_options(spec, cell, teacher_ckpt).items()]
     args = [osp.join(REPO, cell.config) if not osp.isabs(cell.config) else cell.config,
             '--work-dir', work_dir]
     if find_last_complete_checkpoint(work_dir):
@@ -137,6 +133,24 @@ def _command(spec: Config, cell: Cell, work_dir: str, teacher_ckpt: Optional[str
         return ['bash', osp.join(REPO, 'tools', 'slurm_train.sh'), spec.partition,
                 cell.name, args[0], work_dir, *args[3:]]
     return [sys.executable, osp.join(REPO, 'tools', 'train.py'), *args]
+
+
+def _cell_options(spec: Config, cell: Cell, teacher_ckpt: Optional[str]) -> Dict:
+    options = dict(spec.get('cfg_options', {}), **cell.options)
+    options['randomness.seed'] = cell.seed
+    if teacher_ckpt:
+        options['model.teacher_ckpt'] = teacher_ckpt
+    return options
+
+
+def _claim(spec: Config, cell: Cell, results: Dict) -> None:
+    """A cell's work dir is reused only by the same settings (see run_identity)."""
+    from .run_identity import claim_run_dir, run_fingerprint
+    teacher_ckpt = results[cell.teacher]['checkpoint'] if cell.teacher else None
+    config = cell.config if osp.isabs(cell.config) else osp.join(REPO, cell.config)
+    claim_run_dir(osp.join(spec.work_dir, cell.name),
+                  run_fingerprint(config, _cell_options(spec, cell, teacher_ckpt)),
+                  what=f'cell {cell.name}')
 
 
 def _slot_env(slot: int, jobs: int, gpus: List[str]) -> Dict[str, str]:
@@ -193,6 +207,8 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
     for i, cell in enumerate(cells, 1):
         result_file = osp.join(spec.work_dir, cell.name, 'result.json')
         if osp.isfile(result_file):
+            if not dry_run:  # reused only by the same settings
+                _claim(spec, cell, results)
             results[cell.name] = json.load(open(result_file))
             print(f'[{i}/{len(cells)}] {cell.name}: finished before, skipped', flush=True)
         else:
@@ -218,6 +234,7 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
             todo.remove(ready)
             work_dir = osp.join(spec.work_dir, ready.name)
             teacher_ckpt = results[ready.teacher]['checkpoint'] if ready.teacher else None
+            _claim(spec, ready, results)
             cmd = _command(spec, ready, work_dir, teacher_ckpt)
             os.makedirs(work_dir, exist_ok=True)
             log = open(osp.join(work_dir, 'matrix_run.log'), 'a')

@@ -31,17 +31,22 @@ def _metric(metrics: Dict, *names: str) -> Optional[float]:
 
 
 def run_one(spec: RunSpec, root: str, results: Dict[str, Dict]) -> Dict:
-    """Train ``spec`` under ``root/<name>`` unless it finished before; return its result."""
+    """Train ``spec`` under ``root/<name>`` unless it finished before with the same settings;
+    return its result. A run dir of other settings is refused (``StaleRunError``)."""
     from mmengine.runner import Runner
+
+    from .run_identity import claim_run_dir, run_fingerprint
     work_dir = osp.join(root, spec.name)
     result_file = osp.join(work_dir, 'result.json')
+    options = dict(spec.options)
+    if spec.teacher_from:
+        options['model.teacher_ckpt'] = results[spec.teacher_from]['checkpoint']
+    claim_run_dir(work_dir, run_fingerprint(spec.config, options), what=f'run {spec.name}')
     if osp.isfile(result_file):
         with open(result_file) as f:
             return json.load(f)
     cfg = Config.fromfile(spec.config)
-    cfg.merge_from_dict(spec.options)
-    if spec.teacher_from:
-        cfg.merge_from_dict({'model.teacher_ckpt': results[spec.teacher_from]['checkpoint']})
+    cfg.merge_from_dict(options)
     cfg.work_dir = work_dir
     cfg.experiment_name = spec.name
     # Continue an interrupted run from its last complete checkpoint instead of starting over.

@@ -20,8 +20,34 @@ def build_base_classifier(arch: str, dataset: str = 'cifar100') -> torch.nn.Modu
 
 def measure(arch: str, shape: int = 32) -> Dict[str, float]:
     """``{'params_m': ..., 'macs_m': ...}`` for a 3 x shape x shape input."""
+    return measure_classifier(build_base_classifier(arch), shape)
+
+
+def config_classifiers(config: str) -> Dict[str, torch.nn.Module]:
+    """The classifiers a config trains: ``{'model': ...}`` for a classifier config,
+    ``{'student': ..., 'teacher': ...}`` for a distillation config."""
+    from mmengine.config import Config
+    from mmengine.registry import DefaultScope
+    from mmpretrain.registry import MODELS
+    model = Config.fromfile(config).model
+    parts = {'student': model['architecture'], 'teacher': model['teacher']} \
+        if 'architecture' in model and 'teacher' in model else {'model': model}
+    built = {}
+    for name, cfg in parts.items():
+        cfg = dict(cfg)
+        cfg.pop('_scope_', None)
+        cfg.pop('_delete_', None)
+        if cfg.get('type') == 'SoTeacherClassifier':  # its extra loss is not part of the net
+            cfg['type'], _ = 'ImageClassifier', cfg.pop('soteacher_loss')
+        with DefaultScope.overwrite_default_scope('mmpretrain'):
+            built[name] = MODELS.build(cfg)
+    return built
+
+
+def measure_classifier(model: torch.nn.Module, shape: int = 32) -> Dict[str, float]:
+    """Parameters and MACs of an mmpretrain classifier's backbone + neck + linear head."""
     from mmengine.analysis import get_model_complexity_info
-    model = build_base_classifier(arch).eval()
+    model = model.eval()
 
     class Logits(torch.nn.Module):  # the counter traces forward(x) -> tensor
 

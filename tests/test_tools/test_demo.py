@@ -39,6 +39,13 @@ def test_demo_runs_writes_results_and_reuses_finished_runs(tmp_path):
     assert 'Epoch(train)' not in second.stdout + second.stderr  # nothing retrained
     assert json.load(open(osp.join(work, 'results.json'))) == results
 
+    # Other options never reuse the 1-epoch results: the demo refuses, saying why.
+    third = run_tool([*cmd[:-1], '2'], check=False)
+    assert third.returncode == 1 and 'Traceback' not in third.stderr
+    last = third.stderr.strip().splitlines()[-1]
+    assert last.startswith('Error:') and 'other settings' in last and 'teacher_resnet20' in last
+    assert json.load(open(osp.join(work, 'results.json'))) == results
+
 
 def test_demo_seeds_and_fashion_mnist(tmp_path, monkeypatch):
     """--seeds adds one run per extra seed of every student and a mean +- std table;

@@ -32,6 +32,13 @@ pairs = [dict(teacher='resnet56', student='resnet20', methods=dict(
     return str(spec)
 
 
+def _dry_spec(tmp_path):
+    path = tmp_path / 'dry_spec.py'
+    path.write_text(open(tmp_path / 'spec.py').read().replace(
+        repr(str(tmp_path / 'matrix')), repr(str(tmp_path / 'dry'))))
+    return path
+
+
 def test_killed_matrix_resumes_and_collects_every_cell(tmp_path, cifar100_root):
     spec = _spec(tmp_path, cifar100_root, tmp_path)
     work = tmp_path / 'matrix'
@@ -54,6 +61,17 @@ def test_killed_matrix_resumes_and_collects_every_cell(tmp_path, cifar100_root):
         assert f'{name}: finished before, skipped' in second.stdout
     results = glob.glob(str(work / '*' / 'result.json'))
     assert len(results) == 10  # 2 teachers + 2 kinds x 2 methods x 2 seeds
+
+    # The same SPEC with another setting reuses nothing: refused with one Error: line.
+    changed = tmp_path / 'spec_changed.py'
+    changed.write_text(open(spec).read().replace(
+        'teachers = dict(', "cfg_options['train_cfg.max_epochs'] = 2\nteachers = dict(", 1))
+    refused = run_tool([PYTHON, f'{REPO}/tools/run_matrix.py', str(changed)], check=False)
+    assert refused.returncode == 1 and 'other settings' in refused.stderr
+    # --dry-run lists the commands without creating anything
+    dry = run_tool([PYTHON, f'{REPO}/tools/run_matrix.py', str(_dry_spec(tmp_path)),
+                    '--dry-run'])
+    assert 'teacher_resnet56_vanilla' in dry.stdout and not (tmp_path / 'dry').exists()
 
     run_tool([PYTHON, f'{REPO}/tools/collect_results.py', str(work)])
     collected = json.load(open(work / 'results.json'))

@@ -21,13 +21,22 @@ def main(argv=None) -> None:
     parser.add_argument('--bins', type=int, default=15)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     args = parser.parse_args(argv)
+    if not osp.isfile(args.config):
+        raise SystemExit(f'Error: config file {args.config} not found.')
+    from mmengine.config import Config
+    model = Config.fromfile(args.config).model
+    if 'teacher' in model or 'architecture' in model:
+        raise SystemExit(
+            f'Error: {args.config} is a distillation config; teacher_quality.py evaluates a '
+            "classifier. Give the teacher's own config (configs/vanilla/<arch>_<dataset>.py or "
+            'configs/soteacher/...) and its checkpoint.')
     out_dir = args.out_dir or osp.join(osp.dirname(osp.abspath(args.checkpoint)),
                                        'teacher_quality')
     try:
         report = evaluate_teacher(args.config, args.checkpoint, out_dir, args.cfg_options,
                                   args.bins)
     except FileNotFoundError as e:
-        raise SystemExit(str(e)) from None
+        raise SystemExit(f'Error: {e}') from None
     print(quality_markdown(report))
     print(f'Written: {out_dir}/quality.json, quality.md, reliability.png')
 
