@@ -10,10 +10,10 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import sokd_mm  # noqa: E402,F401
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from sokd_mm.apis import (check_cfg_options, prepare_distributed,  # noqa: E402
+from sokd_mm.apis import (load_config, prepare_distributed,  # noqa: E402
                           teacher_from_checkpoint)
 from sokd_mm.errors import SokdError  # noqa: E402
 
@@ -32,15 +32,10 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
 
-    if not osp.isfile(args.config):
-        raise SystemExit(f'Error: config file {args.config} not found.')
     if args.out and not args.out.endswith(('.json', '.pkl', '.pickle')):
         raise SystemExit(f'Error: --out {args.out}: use a .json file for the metrics or a .pkl '
                          'file for the predictions.')
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        check_cfg_options(cfg, args.cfg_options)
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     if not osp.isfile(args.checkpoint):
         raise SystemExit(f'Error: checkpoint {args.checkpoint} not found.')
     cfg.work_dir = args.work_dir or osp.join('work_dirs',

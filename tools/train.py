@@ -11,9 +11,8 @@ import sokd_mm  # noqa: E402,F401  (compatibility patches and registrations firs
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from sokd_mm.apis import (check_cfg_options, check_loss_weights,  # noqa: E402
-                          explain_build_error, prepare_distributed,
-                          teacher_from_checkpoint)
+from sokd_mm.apis import (check_loss_weights, explain_build_error,  # noqa: E402
+                          load_config, prepare_distributed, teacher_from_checkpoint)
 from sokd_mm.engine.hooks import find_last_complete_checkpoint  # noqa: E402
 from sokd_mm.errors import SokdError  # noqa: E402
 
@@ -43,12 +42,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def build_config(args: argparse.Namespace) -> Config:
-    if not osp.isfile(args.config):
-        raise SystemExit(f'Error: config file {args.config} not found.')
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        check_cfg_options(cfg, args.cfg_options)
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     check_loss_weights(cfg)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0])

@@ -24,6 +24,19 @@ def _flatten_keys(node, prefix: str = '') -> List[str]:
     return keys
 
 
+def load_config(path: str, options: Optional[Dict] = None) -> Config:
+    """A config file with its ``--cfg-options`` merged (typos warned about), or one ``Error:``
+    line when the file does not exist."""
+    import os.path as osp
+    if not osp.isfile(path):
+        raise SystemExit(f'Error: config file {path} not found.')
+    cfg = Config.fromfile(path)
+    if options:
+        check_cfg_options(cfg, options)
+        cfg.merge_from_dict(options)
+    return cfg
+
+
 def check_cfg_options(cfg: Config, options: Optional[Dict]) -> List[str]:
     """Warn for each ``--cfg-options`` key that matches nothing in ``cfg`` (a likely typo),
     naming the nearest existing key. New keys stay legal, so this warns instead of failing.
@@ -49,20 +62,22 @@ def check_cfg_options(cfg: Config, options: Optional[Dict]) -> List[str]:
     return messages
 
 
-def _registered_class(type_name: str):
-    """The class registered as ``type_name`` (scope prefix allowed) in any of the libraries'
-    registries, or None."""
+def _registries() -> Iterable:
+    """Every registry of mmpretrain, mmrazor and mmengine (the libraries configs draw on)."""
     import mmengine.registry as root
-    short = type_name.split('.')[-1]
     for mod in ('mmpretrain.registry', 'mmrazor.registry', 'mmengine.registry'):
         try:
             module = __import__(mod, fromlist=['x'])
         except ImportError:
             continue
-        for obj in vars(module).values():
-            if isinstance(obj, root.Registry) and short in obj.module_dict:
-                return obj.module_dict[short]
-    return None
+        yield from (obj for obj in vars(module).values() if isinstance(obj, root.Registry))
+
+
+def _registered_class(type_name: str):
+    """The class registered as ``type_name`` (scope prefix allowed) in any of the libraries'
+    registries, or None."""
+    short = type_name.split('.')[-1]
+    return next((r.module_dict[short] for r in _registries() if short in r.module_dict), None)
 
 
 def _is_constructor_argument(tree: Dict, key: str) -> bool:
@@ -139,17 +154,7 @@ _NOT_IN_REGISTRY = re.compile(r"'?(\S+?)'? is not in the (\S+?)::(\S+) registry"
 
 
 def _registry_names(scope: str, registry: str) -> Iterable[str]:
-    import mmengine.registry as root
-    names = set()
-    for mod in ('mmpretrain.registry', 'mmrazor.registry', 'mmengine.registry'):
-        try:
-            module = __import__(mod, fromlist=['x'])
-        except ImportError:
-            continue
-        for obj in vars(module).values():
-            if isinstance(obj, root.Registry) and obj.name == registry:
-                names.update(obj.module_dict)
-    return names
+    return {name for r in _registries() if r.name == registry for name in r.module_dict}
 
 
 def explain_registry_error(error: Exception) -> Optional[str]:

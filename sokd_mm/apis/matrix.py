@@ -136,11 +136,15 @@ def _command(spec: Config, cell: Cell, work_dir: str, teacher_ckpt: Optional[str
 
 
 def _cell_options(spec: Config, cell: Cell, teacher_ckpt: Optional[str]) -> Dict:
+    """The overrides of a cell, typed as ``tools/train.py --cfg-options`` will read them (a
+    SPEC may write '1' where the config needs 1)."""
+    from mmengine.config import DictAction
     options = dict(spec.get('cfg_options', {}), **cell.options)
     options['randomness.seed'] = cell.seed
     if teacher_ckpt:
         options['model.teacher_ckpt'] = teacher_ckpt
-    return options
+    return {k: DictAction._parse_iterable(v) if isinstance(v, str) else v
+            for k, v in options.items()}
 
 
 def _claim(spec: Config, cell: Cell, results: Dict) -> None:
@@ -183,7 +187,7 @@ def _finish_cell(spec: Config, cell: Cell, work_dir: str) -> Dict:
     if cell.role == 'teacher' and spec.get('teacher_quality', True):
         # SoTeacher's claim is about the probabilities: calibration next to accuracy.
         from .teacher_quality import evaluate_teacher
-        options = dict(spec.get('cfg_options', {}), **cell.options)
+        options = _cell_options(spec, cell, None)
         quality = evaluate_teacher(osp.join(REPO, cell.config), result['checkpoint'],
                                    osp.join(work_dir, 'teacher_quality'), options)
         result.update(nll=quality['nll'], ece=quality['ece'], entropy=quality['entropy'])

@@ -7,9 +7,9 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 import sokd_mm  # noqa: E402,F401
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
 
-from sokd_mm.apis import check_cfg_options  # noqa: E402
+from sokd_mm.apis import load_config  # noqa: E402
 
 
 def main(argv=None) -> None:
@@ -18,12 +18,7 @@ def main(argv=None) -> None:
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     parser.add_argument('--save-path', help='also write the resolved config to this .py file')
     args = parser.parse_args(argv)
-    if not osp.isfile(args.config):
-        raise SystemExit(f'Error: config file {args.config} not found.')
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        check_cfg_options(cfg, args.cfg_options)
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     print(cfg.pretty_text)
     if args.save_path:
         cfg.dump(args.save_path)

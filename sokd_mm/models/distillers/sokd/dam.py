@@ -84,6 +84,13 @@ def dam_diagnostics(heatmap: torch.Tensor, index: torch.Tensor) -> Dict[str, tor
                 first_k=(index < k).float().mean())
 
 
+def check_channels(dam: nn.Module, feature: torch.Tensor) -> None:
+    if feature.shape[1] != dam.in_channels:
+        raise DAMConfigError(f'{type(dam).__name__} expects {dam.in_channels}-channel features '
+                             f'(the teacher hint), got {feature.shape[1]}; set in_channels to '
+                             'the teacher feature channels.')
+
+
 def check_same_shape(student: torch.Tensor, teacher: torch.Tensor) -> None:
     if student.shape != teacher.shape:
         raise DAMConfigError(
@@ -116,10 +123,7 @@ class DistinctiveAreaModule(nn.Module):
         self.offset_head = _head(in_channels, 2)
 
     def forward(self, feature: torch.Tensor) -> Dict[str, torch.Tensor]:
-        if feature.shape[1] != self.in_channels:
-            raise DAMConfigError(f'DistinctiveAreaModule expects {self.in_channels}-channel '
-                                 f'features (the teacher hint), got {feature.shape[1]}; set '
-                                 'in_channels to the teacher feature channels.')
+        check_channels(self, feature)
         return dict(heatmap=torch.sigmoid(self.heatmap_head(feature)),
                     wh=self.size_head(feature), offset=self.offset_head(feature))
 

@@ -38,7 +38,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
-from .dam import DAMConfigError, check_same_shape, dam_diagnostics, select_areas
+from .dam import (DAMConfigError, check_channels, check_same_shape, dam_diagnostics,
+                  select_areas)
 
 
 def _bounded_head(channels: int, out: int, bias: float = 0.0) -> nn.Sequential:
@@ -86,10 +87,7 @@ class LiveDistinctiveAreaModule(nn.Module):
         self.offset_head = _bounded_head(in_channels, 2)
 
     def forward(self, feature: torch.Tensor) -> Dict[str, torch.Tensor]:
-        if feature.shape[1] != self.in_channels:
-            raise DAMConfigError(f'LiveDistinctiveAreaModule expects {self.in_channels}-channel '
-                                 f'features (the teacher hint), got {feature.shape[1]}; set '
-                                 'in_channels to the teacher feature channels.')
+        check_channels(self, feature)
         h, w = feature.shape[-2:]
         logits = self.heatmap_head(feature)
         size_fraction = torch.sigmoid(self.size_head(feature))
