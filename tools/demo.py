@@ -79,6 +79,9 @@ def main(argv=None) -> None:
     parser.add_argument('--seeds', type=int, nargs='+', default=[0],
                         help='train every student once per seed (default: 0)')
     parser.add_argument('--dataset', choices=sorted(DATASETS), default='digits')
+    parser.add_argument('--verbose', action='store_true',
+                        help="MMEngine's full log (config, environment, every logged "
+                        'iteration) on the console and in each run\'s log file')
     parser.add_argument('--data-root', help='Fashion-MNIST folder (default: data/fashion-mnist, '
                         'else Debian\'s /usr/share/datasets/fashion-mnist)')
     args = parser.parse_args(argv)
@@ -89,7 +92,7 @@ def main(argv=None) -> None:
         parser.error('--data-root applies to --dataset fashion-mnist (the digits are embedded)')
     try:
         results = run_pipeline(demo_specs(args.epochs, args.seeds, args.dataset,
-                                          args.data_root), work_dir)
+                                          args.data_root), work_dir, args.verbose)
     except SokdError as error:  # e.g. a run dir of other settings: the message says what to do
         raise SystemExit(f'Error: {error}') from None
     print('\n' + results_table(results))

@@ -30,7 +30,7 @@ def _metric(metrics: Dict, *names: str) -> Optional[float]:
     return None
 
 
-def run_one(spec: RunSpec, root: str, results: Dict[str, Dict]) -> Dict:
+def run_one(spec: RunSpec, root: str, results: Dict[str, Dict], verbose: bool = False) -> Dict:
     """Train ``spec`` under ``root/<name>`` unless it finished before with the same settings;
     return its result. A run dir of other settings is refused (``StaleRunError``)."""
     from mmengine.runner import Runner
@@ -49,6 +49,10 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict]) -> Dict:
     cfg.merge_from_dict(options)
     cfg.work_dir = work_dir
     cfg.experiment_name = spec.name
+    if not verbose:
+        # The pipeline prints its own progress; MMEngine's config dump, environment report
+        # and iteration lines would bury it (the metrics still reach vis_data/scalars.json).
+        cfg.log_level = 'WARNING'
     # Continue an interrupted run from its last complete checkpoint instead of starting over.
     cfg.load_from = find_last_complete_checkpoint(work_dir)
     cfg.resume = cfg.load_from is not None
@@ -155,7 +159,7 @@ def draw_training_curves(results: List[Dict], root: str, path: str) -> None:
     plt.close(fig)
 
 
-def run_pipeline(specs: List[RunSpec], root: str) -> List[Dict]:
+def run_pipeline(specs: List[RunSpec], root: str, verbose: bool = False) -> List[Dict]:
     os.makedirs(root, exist_ok=True)
     done: Dict[str, Dict] = {}
     started = time.time()
@@ -166,7 +170,7 @@ def run_pipeline(specs: List[RunSpec], root: str) -> List[Dict]:
             left = f', about {per_run * (len(specs) - i + 1) / 60:.0f} min left'
         print(f'\n=== [{i}/{len(specs)}] {spec.role} {spec.name} ({spec.config}){left} ===',
               flush=True)
-        done[spec.name] = run_one(spec, root, done)
+        done[spec.name] = run_one(spec, root, done, verbose)
         print(f"=== {spec.name}: top-1 {done[spec.name]['top1']:.2f}% "
               f"({done[spec.name]['seconds']:.0f} s) ===", flush=True)
     results = list(done.values())

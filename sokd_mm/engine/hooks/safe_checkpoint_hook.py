@@ -85,9 +85,19 @@ def find_last_complete_checkpoint(work_dir: str) -> Optional[str]:
     return None
 
 
+def _not_file_client_deprecation(record) -> bool:
+    return '"FileClient" will be deprecated' not in record.getMessage()
+
+
 @HOOKS.register_module()
 class SafeCheckpointHook(CheckpointHook):
     """``CheckpointHook`` with write-then-rename saves (module doc). Same arguments."""
+
+    def before_train(self, runner) -> None:
+        # mmengine's CheckpointHook builds a deprecated FileClient it never uses unless
+        # file_client_args is given, and warns about it in every run: not the user's concern.
+        runner.logger.addFilter(_not_file_client_deprecation)
+        super().before_train(runner)
 
     def _save_checkpoint_with_step(self, runner, step, meta):
         if not isinstance(self.file_backend, LocalBackend):
