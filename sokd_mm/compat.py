@@ -72,5 +72,34 @@ def _patch_local_checkpoint_loader() -> None:
     PATCHED.append('mmengine local checkpoint loader (weights only; full unpickling for resume)')
 
 
+def _patch_env_report() -> None:
+    """mmengine labels the number of processes 'GPU number', which reads as a GPU count on a
+    CPU machine; the report says 'processes (world size)' instead."""
+    import functools
+
+    from mmengine.runner import Runner
+    if getattr(Runner._log_env, '_sokd_relabelled', False):
+        return
+    original = Runner._log_env
+
+    def relabel(record) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = record.msg.replace('GPU number:', 'processes (world size):')
+        return True
+
+    @functools.wraps(original)
+    def _log_env(self, *args, **kwargs):
+        self.logger.addFilter(relabel)
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            self.logger.removeFilter(relabel)
+
+    _log_env._sokd_relabelled = True
+    Runner._log_env = _log_env
+    PATCHED.append("mmengine environment report: 'GPU number' -> 'processes (world size)'")
+
+
 _patch_quantization_names()
 _patch_local_checkpoint_loader()
+_patch_env_report()

@@ -46,3 +46,15 @@ def test_full_training_checkpoint_loads_through_mmengine(tmp_path):
     weights = CheckpointLoader.load_checkpoint(str(path), map_location='cpu')
     assert set(weights) == {'state_dict', 'meta'}
     assert torch.equal(weights['state_dict']['w'], torch.ones(2))
+
+
+def test_env_report_says_processes_not_gpus(tmp_path):
+    """A 1-process CPU run logs 'processes (world size): 1', not mmengine's 'GPU number: 1'."""
+    from tests.conftest import PYTHON, REPO, run_tool
+    proc = run_tool([PYTHON, f'{REPO}/tools/train.py', f'{REPO}/configs/vanilla/resnet8_digits.py',
+                     '--work-dir', str(tmp_path), '--cfg-options', 'train_cfg.max_epochs=1',
+                     'train_dataloader.dataset.indices=64', 'val_dataloader.dataset.indices=64'])
+    out = proc.stdout + proc.stderr
+    assert 'processes (world size): 1' in out and 'GPU number' not in out
+    assert '"FileClient" will be deprecated' not in out
+    assert 'mmcv-lite' not in out
