@@ -69,3 +69,17 @@ def test_student_loss_weight_scales_only_the_student_task_loss(resnet56_ckpt):
     assert torch.allclose(b['distill.loss_kd'], a['distill.loss_kd'])
     with pytest.raises(ValueError, match='student_loss_weight'):
         MODELS.build(kd_model(teacher_ckpt=resnet56_ckpt, student_loss_weight=-1))
+
+
+def test_random_teacher_is_a_logged_warning():
+    import logging
+
+    from mmengine.logging import MMLogger
+    logger = MMLogger.get_instance('random_teacher_warning')
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    MODELS.build(kd_model(allow_random_teacher=True))
+    assert any(r.levelno == logging.WARNING and 'random initialisation' in r.getMessage()
+               for r in records)
