@@ -13,8 +13,8 @@ import sokd_mm  # noqa: E402,F401
 from mmengine.config import DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from sokd_mm.apis import (load_config, prepare_distributed,  # noqa: E402
-                          teacher_from_checkpoint)
+from sokd_mm.apis import (close_process_group, load_config,  # noqa: E402
+                          prepare_distributed, teacher_from_checkpoint)
 from sokd_mm.errors import SokdError  # noqa: E402
 
 
@@ -56,6 +56,7 @@ def main(argv=None) -> None:
             raise
         raise SystemExit(f'Error: {error}') from None
     print(metrics)
+    close_process_group()
     if args.out and args.out.endswith('.json'):
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out, 'w') as f:

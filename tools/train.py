@@ -12,7 +12,8 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from sokd_mm.apis import (check_loss_weights, explain_build_error,  # noqa: E402
-                          load_config, prepare_distributed, teacher_from_checkpoint)
+                          close_process_group, load_config, prepare_distributed,
+                          teacher_from_checkpoint)
 from sokd_mm.engine.hooks import find_last_complete_checkpoint  # noqa: E402
 from sokd_mm.errors import SokdError  # noqa: E402
 
@@ -116,6 +117,7 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     try:
         run(args)
+        close_process_group()
     except KeyboardInterrupt:
         # The checkpoints written so far are complete (SafeCheckpointHook): say how to go on.
         work_dir = args.work_dir or osp.join(

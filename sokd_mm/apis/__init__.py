@@ -1,7 +1,7 @@
 from .config_checks import (check_cfg_options, check_loss_weights, explain_build_error,
                             explain_registry_error, load_config, teacher_from_checkpoint)
-from .launch import prepare_distributed
+from .launch import close_process_group, prepare_distributed
 
-__all__ = ['check_cfg_options', 'check_loss_weights', 'explain_build_error',
+__all__ = ['check_cfg_options', 'close_process_group', 'check_loss_weights', 'explain_build_error',
            'explain_registry_error', 'load_config', 'prepare_distributed',
            'teacher_from_checkpoint']

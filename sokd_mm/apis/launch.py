@@ -40,3 +40,13 @@ def prepare_distributed(cfg: Config, launcher: str) -> None:
         wrapper['sync_bn'] = True
         cfg.sync_bn = None
     cfg.model_wrapper_cfg = wrapper
+
+
+def close_process_group() -> None:
+    """Tear the process group down before the interpreter exits: left to the exit handlers, a
+    gloo group's threads may be destroyed while running and abort a finished run's process
+    ('terminate called without an active exception'), failing the whole launch."""
+    import torch.distributed as torch_dist
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()
