@@ -1,6 +1,7 @@
-# SoKD on fitnet, wrn_40_2 -> wrn_40_1 on CIFAR-100 (L_DA replaces the plain hint loss): the authors' geometry,
-# hint at the stage-2 outputs (teacher backbone.block2 (64, 16, 16) <- student backbone.block2 (32, 16, 16)) through
-# the 3-block connector; the reference DAM and search, 20 search epochs.
+# SoKD on fitnet, wrn_40_2 -> wrn_40_1 on CIFAR-100 (L_DA replaces the plain hint loss): the
+# authors' geometry, hint at the stage-2 outputs (teacher backbone.block2 (64, 16, 16) <- student
+# backbone.block2 (32, 16, 16)) through the 3-block connector; the reference DAM and search, 20
+# search epochs.
 _base_ = ['../fitnet/fitnet_wrn40x2_wrn40x1_cifar100.py']
 from sokd_mm.utils import sokd_settings  # noqa: E402
 

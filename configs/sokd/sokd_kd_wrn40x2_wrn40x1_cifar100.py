@@ -1,6 +1,7 @@
-# SoKD on kd, wrn_40_2 -> wrn_40_1 on CIFAR-100 (KD's loss stays as it is, the SoKD terms are added): the authors' geometry,
-# hint at the stage-2 outputs (teacher backbone.block2 (64, 16, 16) <- student backbone.block2 (32, 16, 16)) through
-# the 3-block connector; the reference DAM and search, 20 search epochs.
+# SoKD on kd, wrn_40_2 -> wrn_40_1 on CIFAR-100 (KD's loss stays as it is, the SoKD terms are
+# added): the authors' geometry, hint at the stage-2 outputs (teacher backbone.block2 (64, 16, 16)
+# <- student backbone.block2 (32, 16, 16)) through the 3-block connector; the reference DAM and
+# search, 20 search epochs.
 _base_ = ['../kd/kd_wrn40x2_wrn40x1_cifar100.py']
 from sokd_mm.utils import sokd_settings  # noqa: E402
 

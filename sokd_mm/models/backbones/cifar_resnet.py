@@ -3,10 +3,11 @@
 Module names follow RepDistiller (``conv1``, ``bn1``, ``layer1..3``, ``layerN.i.conv1`` ...) so that
 community checkpoints convert by adding a prefix (``tools/model_converters/convert_repdistiller.py``).
 Each block ends with its own parameter-free ``relu_out`` (not in place): mmrazor's
-``ModuleInputs`` recorder on ``layerN.<last>.relu_out`` gives the stage's pre-activation feature
-(the references' ``preact_feats``, used by ReviewKD), ``ModuleOutputs`` on ``layerN`` the
-activation (their ``feats``). The classifier is not part of the backbone: the mmpretrain neck pools globally (the suite's
-``AvgPool2d(8)`` on an 8x8 map is a global average) and ``LinearClsHead`` holds ``fc``.
+``ModuleInputs`` recorder on ``layerN.<last>.relu_out`` gives the stage's pre-activation
+feature (the references' ``preact_feats``, used by ReviewKD), ``ModuleOutputs`` on ``layerN``
+the activation (their ``feats``). The classifier is not part of the backbone: the mmpretrain
+neck pools globally (the suite's ``AvgPool2d(8)`` on an 8x8 map is a global average) and
+``LinearClsHead`` holds ``fc``.
 """
 from typing import Sequence, Tuple
 
