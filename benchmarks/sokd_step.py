@@ -2,9 +2,9 @@
 a training step after the search (target <= 1.15x FitNet; the authors' DAM and our live
 DAM), and a search step in each mode: first order (<= 2x), second order (<= 3.5x) and the
 reference mode the configs use (<= 3.5x: the same four evaluations as the second order).
-Steps of the variants are interleaved in rounds so that machine noise hits all alike. Peak memory: CUDA max allocated on a GPU; on CPU
-the peak resident memory of the steps above the resident set before them (fresh process per
-variant).
+Steps of the variants are interleaved in rounds so that machine noise hits all alike. Peak
+memory: CUDA max allocated on a GPU; on CPU the peak resident memory of the steps above the
+resident set before them (fresh process per variant).
 
     python benchmarks/sokd_step.py [--steps 30] [--warmup 3] [--device cpu|cuda]
         [--out benchmarks/results/sokd_step.json]
