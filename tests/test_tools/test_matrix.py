@@ -56,7 +56,7 @@ def test_killed_matrix_resumes_and_collects_every_cell(tmp_path, cifar100_root):
                    for p in glob.glob(str(work / '*' / 'result.json'))}
     assert 3 <= len(done_before) < 10
 
-    second = run_tool(cmd, timeout=900)
+    second = run_tool([*cmd, '--jobs', '2'], timeout=900)  # the rest, two cells at a time
     for name in done_before:
         assert f'{name}: finished before, skipped' in second.stdout
     results = glob.glob(str(work / '*' / 'result.json'))
@@ -123,3 +123,14 @@ def test_collector_refuses_a_demo_dir_with_one_error_line(tmp_path):
     assert proc.returncode == 1 and 'Traceback' not in proc.stderr
     assert proc.stderr.strip().splitlines()[-1].startswith('Error:')
     assert 'not a matrix cell result' in proc.stderr
+
+
+def test_slots_pin_gpus_and_share_cpu_threads(monkeypatch):
+    from sokd_mm.apis.matrix import _slot_env
+    monkeypatch.delenv('OMP_NUM_THREADS', raising=False)
+    monkeypatch.setattr(os, 'cpu_count', lambda: 16)
+    envs = [_slot_env(slot, jobs=4, gpus=['0', '1']) for slot in range(4)]
+    assert [e['CUDA_VISIBLE_DEVICES'] for e in envs] == ['0', '1', '0', '1']
+    assert all(e['OMP_NUM_THREADS'] == '4' for e in envs)
+    assert 'CUDA_VISIBLE_DEVICES' not in _slot_env(0, jobs=2, gpus=[]) or \
+        os.environ.get('CUDA_VISIBLE_DEVICES') is not None
