@@ -80,7 +80,8 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict], verbose: bool = 
         # SoTeacher's claim is about the probabilities: report their quality too.
         from .teacher_quality import evaluate_teacher
         quality = evaluate_teacher(spec.config, result['checkpoint'],
-                                   osp.join(work_dir, 'teacher_quality'), spec.options)
+                                   osp.join(work_dir, 'teacher_quality'),
+                                   dict(spec.options, log_level=cfg.log_level))
         result.update(nll=quality['nll'], ece=quality['ece'], entropy=quality['entropy'])
     atomic_write_text(result_file, json.dumps(result, indent=2))  # never half a result
     return result
