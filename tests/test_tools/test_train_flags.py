@@ -40,15 +40,21 @@ def test_ctrl_c_says_how_to_resume(tmp_path, cifar100_root):
     work = str(tmp_path / 'w')
     cmd = [PYTHON, osp.join(REPO, 'tools', 'train.py'),
            osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'), '--work-dir', work,
-           '--cfg-options', *small_cifar_options(cifar100_root, batch=8, epochs=50)]
+           '--cfg-options', *small_cifar_options(cifar100_root, batch=8, epochs=1000)]
     env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    deadline = time.time() + 300
-    while not os.path.isfile(osp.join(work, 'epoch_1.pth')) and time.time() < deadline:
-        time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    # Output to files, not pipes: an unread pipe fills up and blocks the training process.
+    with open(tmp_path / 'out.txt', 'w') as out, open(tmp_path / 'err.txt', 'w') as errf:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=errf, text=True)
+        # Interrupt once a checkpoint exists (older ones are pruned: watch the pointer).
+        pointer = osp.join(work, 'last_checkpoint')
+        deadline = time.time() + 600
+        while not os.path.isfile(pointer) and time.time() < deadline:
+            assert proc.poll() is None, open(tmp_path / 'err.txt').read()[-3000:]
+            time.sleep(0.2)
+        assert os.path.isfile(pointer), 'no epoch finished in time'
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=120)
+    err = open(tmp_path / 'err.txt').read()
     assert proc.returncode == 1 and 'Traceback' not in err, err[-3000:]
     last = err.strip().splitlines()[-1]
     assert last.startswith('Interrupted.') and f'--work-dir {work} --resume' in last, last
