@@ -81,7 +81,7 @@ def load_spec(path: str) -> Config:
 
 
 def plan(spec: Config) -> List[Cell]:
-    """Teacher cells first (seed of the first entry), then every student cell."""
+    """Teacher cells first (seed of the first entry), then every student cell, seed by seed."""
     kinds = spec.get('teacher_kinds', ['vanilla'])
     cells, teacher_seed = [], spec.seeds[0]
     for arch, configs in spec.teachers.items():
@@ -91,12 +91,14 @@ def plan(spec: Config) -> List[Cell]:
             config, options = _entry(configs[kind])
             cells.append(Cell(f'teacher_{arch}_{kind}', config, teacher_seed, 'teacher',
                               info=dict(arch=arch, kind=kind), options=options))
-    for pair in spec.pairs:
-        for method, entry in pair['methods'].items():
-            config, options = _entry(entry)
-            needs_teacher = method != 'student'
-            for kind in (kinds if needs_teacher else [None]):
-                for seed in spec.seeds:
+    # Seeds outermost: every cell gets its first seed before any gets its second, so a table
+    # collected from an unfinished matrix has every cell, with fewer seeds.
+    for seed in spec.seeds:
+        for pair in spec.pairs:
+            for method, entry in pair['methods'].items():
+                config, options = _entry(entry)
+                needs_teacher = method != 'student'
+                for kind in (kinds if needs_teacher else [None]):
                     teacher = f"teacher_{pair['teacher']}_{kind}" if needs_teacher else None
                     suffix = f'_{kind}' if kind else ''
                     cells.append(Cell(
