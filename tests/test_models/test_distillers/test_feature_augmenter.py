@@ -77,3 +77,25 @@ def test_generator_state_round_trips():
     b = FeatureAugmenter(seed=99)
     b.load_state_dict(state)
     assert a.draw().choice == b.draw().choice and torch.equal(a.sample.bits, b.sample.bits)
+
+
+def test_apply_ops_false_keeps_values_and_passes_magnitude_gradients():
+    """The authors' SoKD-ReviewKD: the drawn ops never change the feature; only the
+    straight-through magnitude terms reach the loss. Pooled B x C features work too."""
+    import torch
+    from sokd_mm.models.distillers.sokd import FeatureAugmenter
+    torch.manual_seed(0)
+    aug = FeatureAugmenter(apply_ops=False, init_prob=0.999, seed=3)
+    aug.draw()
+    assert aug.sample.applied_ops()  # something would have been applied
+    for shape in ((2, 8, 4, 4), (2, 8)):
+        x = torch.randn(*shape)
+        out = aug(x, magnitude_grad=True)
+        assert out.shape == x.shape and torch.allclose(out, x)
+        out.sum().backward()
+        assert aug.magnitude.grad is not None and aug.magnitude.grad.abs().sum() > 0
+        aug.magnitude.grad = None
+    applied = FeatureAugmenter(apply_ops=True, init_prob=0.999, seed=3)
+    applied.draw()
+    x = torch.randn(2, 8, 4, 4) + 1
+    assert not torch.allclose(applied(x), x)  # the same draw with apply_ops=True changes it
