@@ -1,5 +1,5 @@
 """Train a model from a config: `python tools/train.py CONFIG [--work-dir] [--resume [CKPT]]
-[--amp] [--no-validate] [--auto-scale-lr] [--cfg-options k=v ...] [--launcher none|pytorch|slurm]`."""
+[--amp] [--fast [--no-bf16]] [--no-validate] [--auto-scale-lr] [--cfg-options k=v ...] [--launcher none|pytorch|slurm]`."""
 import argparse
 import os
 import os.path as osp
@@ -11,7 +11,7 @@ import sokd_mm  # noqa: E402,F401  (compatibility patches and registrations firs
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from sokd_mm.apis import (check_loss_weights, explain_build_error,  # noqa: E402
+from sokd_mm.apis import (apply_fast_runtime, check_loss_weights, explain_build_error,  # noqa: E402
                           close_process_group, load_config, prepare_distributed,
                           teacher_from_checkpoint)
 from sokd_mm.engine.hooks import find_last_complete_checkpoint  # noqa: E402
@@ -27,6 +27,13 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='resume from CKPT, or without a value from the latest checkpoint '
                         'in the work dir')
     parser.add_argument('--amp', action='store_true', help='mixed precision training')
+    parser.add_argument('--fast', action='store_true',
+                        help='the fast runtime: training data and augmentation on the device, '
+                        'no per-iteration host sync, bf16 autocast and channels_last on CUDA '
+                        '(same sampler order, losses and checkpoints; CIFAR-style in-memory '
+                        'datasets)')
+    parser.add_argument('--no-bf16', action='store_true',
+                        help='with --fast on a GPU: keep float32')
     parser.add_argument('--no-validate', action='store_true',
                         help='do not evaluate during training')
     parser.add_argument('--auto-scale-lr', action='store_true',
@@ -49,6 +56,11 @@ def build_config(args: argparse.Namespace) -> Config:
         'work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.amp:
         enable_amp(cfg)
+    if args.fast:
+        import torch
+        apply_fast_runtime(cfg, bf16=torch.cuda.is_available() and not args.no_bf16)
+    elif args.no_bf16:
+        raise SystemExit('Error: --no-bf16 only applies with --fast.')
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.auto_scale_lr:

@@ -9,7 +9,7 @@ DDP the ranks agree on the verdict (one small all-reduce per iteration), so all 
 With AMP the loss scaler still handles overflowing *gradients* (it skips those steps); this hook
 judges the loss values, which a skipped step does not make finite again.
 """
-from typing import Optional
+from typing import List, Optional
 
 import torch
 import torch.distributed as torch_dist
@@ -51,13 +51,20 @@ class FiniteLossHook(Hook):
         if bool(all_finite):
             return
         bad = [f'{n}={v.item()}' for n, v, ok in zip(names, values, finite) if not ok]
-        # Report the specific terms; 'loss' (their sum) is only named if nothing else is.
-        specific = [b for b in bad if not b.startswith('loss=')] or bad
-        where = f'iteration {runner.iter + 1} (epoch {runner.epoch + 1}, batch {batch_idx + 1})'
-        detail = ', '.join(specific) if specific else 'on another process'
-        last_good = find_last_complete_checkpoint(runner.work_dir) or 'none yet'
-        raise NonFiniteLossError(
-            f'Non-finite loss at {where}: {detail}. Training stopped; no checkpoint was written '
-            f'from this state. Last good checkpoint: {last_good}. '
-            'Lower the learning rate or the loss weight of that term, add gradient clipping '
-            '(optim_wrapper.clip_grad=dict(max_norm=...)), then continue with `--resume`.')
+        raise non_finite_error(runner, runner.iter + 1, runner.epoch + 1, batch_idx + 1, bad)
+
+
+def non_finite_error(runner, iteration: int, epoch: int, batch: int,
+                     bad: List[str]) -> NonFiniteLossError:
+    """The error for non-finite loss terms ``bad`` (``'name=value'``) at a 1-based position;
+    also raised by the device-resident loop, which checks the losses at its sync points."""
+    # Report the specific terms; 'loss' (their sum) is only named if nothing else is.
+    specific = [b for b in bad if not b.startswith('loss=')] or bad
+    where = f'iteration {iteration} (epoch {epoch}, batch {batch})'
+    detail = ', '.join(specific) if specific else 'on another process'
+    last_good = find_last_complete_checkpoint(runner.work_dir) or 'none yet'
+    return NonFiniteLossError(
+        f'Non-finite loss at {where}: {detail}. Training stopped; no checkpoint was written '
+        f'from this state. Last good checkpoint: {last_good}. '
+        'Lower the learning rate or the loss weight of that term, add gradient clipping '
+        '(optim_wrapper.clip_grad=dict(max_norm=...)), then continue with `--resume`.')

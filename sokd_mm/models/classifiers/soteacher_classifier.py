@@ -35,5 +35,6 @@ class SoTeacherClassifier(ImageClassifier):
                 'carry no sample_idx. Use an mmengine BaseDataset subclass and keep '
                 "'sample_idx' in PackInputs' meta_keys (the default).")
         target = torch.cat([s.gt_label for s in data_samples]).to(logits.device)
-        sample_idx = torch.tensor([s.sample_idx for s in data_samples], device=logits.device)
+        # On the host: the loss checks the indices there, with no GPU synchronisation.
+        sample_idx = torch.tensor([int(s.sample_idx) for s in data_samples])
         return self.soteacher_loss(logits, target, sample_idx, self)

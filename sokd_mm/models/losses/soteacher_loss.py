@@ -156,14 +156,17 @@ class SoTeacherLoss(nn.Module):
             raise SoTeacherConfigError(
                 'SoTeacherLoss has no ensemble yet: SoTeacherHook sizes it from the training '
                 'set before training (or set soteacher_loss.num_samples).')
-        if int(sample_idx.max()) >= n or int(sample_idx.min()) < 0:
+        # Checked where the indices are on the host (SoTeacherClassifier passes them so): on a
+        # GPU tensor the check would make the host wait for the device every iteration.
+        if sample_idx.device.type == 'cpu' and (int(sample_idx.max()) >= n
+                                                 or int(sample_idx.min()) < 0):
             raise SoTeacherConfigError(
                 f'sample_idx {int(sample_idx.max())} is outside the ensemble of '
                 f'{n} samples: set soteacher_loss.num_samples to the training-set size.')
         probs = F.softmax(logits.float(), dim=1)
         losses = {'loss_ce': self.ce_weight * F.cross_entropy(logits, target)}
         lam = self.current_lambda_cr
-        idx = sample_idx.to(self.ensemble.device)
+        idx = sample_idx.to(self.ensemble.device, non_blocking=True)
         if self.epoch >= 2 and self.training:
             q = self.ensemble[idx].to(probs.device, torch.float32)
             consistency = ((probs - q) ** 2).sum(dim=1).mean()
@@ -183,10 +186,11 @@ class SoTeacherLoss(nn.Module):
     @torch.no_grad()
     def _update_ensemble(self, sample_idx: torch.Tensor, probs: torch.Tensor) -> None:
         if dist.get_world_size() > 1:  # every rank folds in every rank's samples
-            sample_idx = torch.cat(dist.all_gather(sample_idx.to(probs.device)))
+            sample_idx = torch.cat(dist.all_gather(sample_idx.to(probs.device,
+                                                                 non_blocking=True)))
             probs = torch.cat(dist.all_gather(probs))
         tau = ensemble_rate(self.ensemble_mode, self.epoch)
-        idx = sample_idx.to(self.ensemble.device)
+        idx = sample_idx.to(self.ensemble.device, non_blocking=True)
         new = (1 - tau) * self.ensemble[idx].float() + tau * probs.to(self.ensemble.device)
         self.ensemble[idx] = new.to(self.ensemble.dtype)
         self.ensemble_epoch = self.epoch

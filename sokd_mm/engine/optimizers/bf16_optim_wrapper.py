@@ -1,0 +1,26 @@
+"""BF16OptimWrapper: bfloat16 autocast with no loss scaler (the fast runtime's precision).
+
+mmengine's ``AmpOptimWrapper`` always steps through a ``GradScaler``, whose ``step`` reads the
+inf/NaN flag of the gradients back to the host every iteration (a GPU synchronisation per
+step). Loss scaling exists for float16's narrow exponent; bfloat16 has float32's exponent range
+and needs none, so this wrapper enters ``torch.autocast(dtype=torch.bfloat16)`` around the
+forward and otherwise steps exactly as the plain ``OptimWrapper``: parameters, gradients and
+optimizer state stay float32. Works on CPU too (slowly), which is what the tests use.
+"""
+from contextlib import contextmanager
+
+import torch
+from mmengine.optim import OptimWrapper
+from mmengine.registry import OPTIM_WRAPPERS
+
+
+@OPTIM_WRAPPERS.register_module()
+class BF16OptimWrapper(OptimWrapper):
+    """``OptimWrapper`` whose ``optim_context`` autocasts the forward to bfloat16."""
+
+    @contextmanager
+    def optim_context(self, model: torch.nn.Module):
+        device_type = next(model.parameters()).device.type
+        with super().optim_context(model), torch.autocast(device_type=device_type,
+                                                          dtype=torch.bfloat16):
+            yield

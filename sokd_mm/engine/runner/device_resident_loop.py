@@ -1,0 +1,187 @@
+"""DeviceResidentTrainLoop: the fast runtime's training loop (``tools/train.py --fast``).
+
+Same training as :class:`ResumableEpochBasedTrainLoop` (same sampler order, same model step,
+same hooks, mid-epoch resume), with the two per-iteration costs that dominate small models on a
+GPU taken out:
+
+* **Data.** The training split lives on the model's device as one uint8 tensor and each batch is
+  cropped, flipped and gathered there (:mod:`sokd_mm.datasets.device_pipeline`); no worker
+  processes, no host-to-device image copies. The batches' index lists are the config's sampler's,
+  so the order is the standard runtime's.
+* **Host synchronisation.** MMEngine's ``RuntimeInfoHook`` turns every logged loss into a Python
+  float each iteration (``.item()``: the host waits for the GPU) and our ``FiniteLossHook``
+  reads the loss values each iteration too. Here the detached loss tensors are kept on the
+  device and read in one transfer at each *sync point* (every logger interval, every
+  iteration-based checkpoint, the end of each epoch): the message hub then receives the same
+  per-iteration values, in order, before the logger or the checkpoint hook reads it, and a
+  non-finite loss stops training at the sync point naming its first iteration, before any
+  checkpoint is written. The price: up to one logging interval of steps is trained after a NaN.
+
+On CUDA the model and the batches use ``channels_last`` (``channels_last='auto'``; not under
+DDP, whose gradient buckets are laid out before the loop exists). ``compile_teacher=True`` puts
+the teacher's forward through ``torch.compile`` (``nn.Module.compile``: same module, same state
+dict, the recorders' hooks traced with it).
+
+Config: ``train_cfg = dict(type='DeviceResidentTrainLoop', max_epochs=240, val_interval=1)``,
+or ``--fast`` on a config's ``ResumableEpochBasedTrainLoop``.
+"""
+import math
+from typing import List, Optional, Tuple, Union
+
+import torch
+import torch.distributed as torch_dist
+from mmengine.dist import get_rank, is_distributed
+from mmengine.hooks import CheckpointHook, LoggerHook
+from mmengine.model import is_model_wrapper
+from mmengine.registry import LOOPS
+
+from sokd_mm.datasets.device_pipeline import (DeviceResidentData, augmentation_from_pipeline,
+                                              batch_seed)
+from sokd_mm.engine.hooks.finite_loss_hook import non_finite_error
+from sokd_mm.errors import ConfigError
+
+from .resumable_loop import ResumableEpochBasedTrainLoop
+
+
+@LOOPS.register_module()
+class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
+    """Epoch-based training from device-resident data, synchronising only at sync points."""
+
+    def __init__(self, runner, dataloader, max_epochs: int,
+                 channels_last: Union[bool, str] = 'auto', compile_teacher: bool = False,
+                 sync_interval: Optional[int] = None, **kwargs) -> None:
+        super().__init__(runner, dataloader, max_epochs, **kwargs)
+        pipeline = getattr(self.dataloader.dataset, 'pipeline', None)
+        if pipeline is None:
+            raise ConfigError(
+                f'{type(self.dataloader.dataset).__name__} has no pipeline of its own (a '
+                'dataset wrapper?): the device-resident loop reads the augmentation from the '
+                'training dataset\'s pipeline. Train without --fast.')
+        augmentation_from_pipeline(pipeline.transforms)  # refuse unsupported ones before training
+        if channels_last not in (True, False, 'auto'):
+            raise ConfigError(f"train_cfg.channels_last={channels_last!r}: use True, False or "
+                              "'auto' (on CUDA without DDP).")
+        if sync_interval is not None and (not isinstance(sync_interval, int)
+                                          or sync_interval < 1):
+            raise ConfigError(f'train_cfg.sync_interval={sync_interval!r}: give a positive '
+                              'number of iterations, or leave it out (the logger interval).')
+        self.channels_last, self.compile_teacher = channels_last, bool(compile_teacher)
+        self.sync_interval = sync_interval
+        self.data: Optional[DeviceResidentData] = None
+        self._pending: List[Tuple[int, int, int, dict]] = []  # (iter, epoch, batch, outputs)
+        self._sync_every: List[int] = []
+
+    # -- set-up ------------------------------------------------------------------------------
+    def _model(self) -> torch.nn.Module:
+        model = self.runner.model
+        return model.module if is_model_wrapper(model) else model
+
+    def _prepare(self) -> None:
+        model = self._model()
+        device = next(model.parameters()).device
+        channels_last = (device.type == 'cuda' and not is_distributed()
+                         if self.channels_last == 'auto' else self.channels_last)
+        if channels_last:
+            model.to(memory_format=torch.channels_last)
+        if self.compile_teacher:
+            teacher = getattr(model, 'teacher', None)
+            if teacher is None:
+                raise ConfigError('train_cfg.compile_teacher=True, but the model has no '
+                                  'teacher (not a distillation config): leave it out.')
+            teacher.compile()
+        self.data = DeviceResidentData(self.dataloader.dataset, device, channels_last)
+        intervals = [self.sync_interval] if self.sync_interval else []
+        for hook in self.runner.hooks:
+            if isinstance(hook, LoggerHook) and not self.sync_interval:
+                intervals.append(hook.interval)
+            if isinstance(hook, CheckpointHook) and not hook.by_epoch:
+                intervals.append(hook.interval)
+        self._sync_every = intervals or [50]
+        self.runner.logger.info(
+            f'Device-resident training data: {len(self.data.samples)} images on {device} '
+            f'(padding {self.data.padding}, flip {self.data.flip_prob}), channels_last='
+            f'{channels_last}; losses read every {min(self._sync_every)} iterations.')
+
+    def run(self) -> torch.nn.Module:
+        self._prepare()
+        return super().run()
+
+    # -- the epoch ---------------------------------------------------------------------------
+    def run_epoch(self) -> None:
+        self.runner.call_hook('before_train_epoch')
+        self.runner.model.train()
+        done = self.batch_in_epoch
+        rng = self._rng_hook()
+        if rng is not None:  # as the parent: the order is drawn from the epoch-start states
+            if done:
+                rng.restore_epoch_start()
+            else:
+                rng.restore_pending()
+                rng.mark_epoch_start()
+        batches = list(self.dataloader.batch_sampler)  # the sampler's order, as the dataloader
+        if done > len(batches):
+            raise ConfigError(
+                f'The checkpoint was written after batch {done} of epoch {self._epoch + 1}, '
+                f'but an epoch now has {len(batches)} batches: resume a mid-epoch '
+                'checkpoint with the data and batch size it was trained with.')
+        if done:
+            self.runner.logger.info(f'Resuming epoch {self._epoch + 1} at batch {done + 1}.')
+            if rng is not None:
+                rng.restore_pending()
+        seed, rank = self.runner.seed, get_rank()
+        for idx in range(done, len(batches)):
+            self.batch_in_epoch = idx + 1
+            data = self.data.batch(batches[idx], batch_seed(seed, self._epoch, idx, rank))
+            self.run_iter(idx, data, last_in_epoch=idx + 1 == len(batches))
+        self.batch_in_epoch = 0
+        self.runner.call_hook('after_train_epoch')
+        self._epoch += 1
+
+    def run_iter(self, idx: int, data_batch: dict, last_in_epoch: bool = False) -> None:
+        self.runner.call_hook('before_train_iter', batch_idx=idx, data_batch=data_batch)
+        outputs = self.runner.model.train_step(data_batch,
+                                               optim_wrapper=self.runner.optim_wrapper)
+        detached = {k: v.detach() if isinstance(v, torch.Tensor) else v
+                    for k, v in outputs.items()}
+        self._pending.append((self._iter, self._epoch, idx, detached))
+        done_iters = self._iter + 1
+        if last_in_epoch or done_iters == self._max_iters or any(
+                done_iters % n == 0 or (idx + 1) % n == 0 for n in self._sync_every):
+            self.sync()
+        # outputs=None: the sync above has given the message hub and the loss check what
+        # RuntimeInfoHook and FiniteLossHook would have read from them.
+        self.runner.call_hook('after_train_iter', batch_idx=idx, data_batch=data_batch,
+                              outputs=None)
+        self._iter += 1
+
+    # -- the sync point ----------------------------------------------------------------------
+    def sync(self) -> None:
+        """Read the pending iterations' losses in one transfer, stop on a non-finite loss
+        term, and log every iteration's values to the message hub in order."""
+        pending, self._pending = self._pending, []
+        tensors = [(i, k, v) for i, (_, _, _, out) in enumerate(pending)
+                   for k, v in out.items() if isinstance(v, torch.Tensor)]
+        host = (torch.stack([v.float().reshape(-1)[0] for _, _, v in tensors]).cpu().tolist()
+                if tensors else [])
+        values = [dict(out) for _, _, _, out in pending]
+        for (i, key, _), value in zip(tensors, host):
+            values[i][key] = value
+        first_bad = next((i for i, out in enumerate(values) if any(
+            'loss' in k and isinstance(v, float) and not math.isfinite(v)
+            for k, v in out.items())), None)
+        if is_distributed():  # every rank stops, or none
+            flag = torch.tensor([0 if first_bad is None else 1],
+                                device=next(self._model().parameters()).device)
+            torch_dist.all_reduce(flag, op=torch_dist.ReduceOp.MAX)
+            if flag.item() and first_bad is None:
+                raise non_finite_error(self.runner, pending[-1][0] + 1, pending[-1][1] + 1,
+                                       pending[-1][2] + 1, [])
+        if first_bad is not None:
+            iteration, epoch, batch, _ = pending[first_bad]
+            bad = [f'{k}={v}' for k, v in values[first_bad].items()
+                   if 'loss' in k and isinstance(v, float) and not math.isfinite(v)]
+            raise non_finite_error(self.runner, iteration + 1, epoch + 1, batch + 1, bad)
+        hub = self.runner.message_hub
+        for out in values:
+            for key, value in out.items():
+                hub.update_scalar(f'train/{key}', value)
