@@ -4,7 +4,7 @@ The standard pipeline decodes, pads, crops and flips every image in dataloader w
 (mmpretrain ``RandomCrop``/``RandomFlip`` on numpy arrays) and copies each batch to the GPU. For
 32x32 datasets the whole training split fits in device memory many times over (CIFAR's 50,000
 images padded to 40x40 are 240 MB of uint8), so :class:`DeviceResidentData` keeps it there once
-and makes each batch with a single gather:
+and makes each batch with one gather:
 
     out[b, c, y, x] = padded[i_b, c, oy_b + y, ox_b + (W - 1 - x if flip_b else x)]
 
@@ -83,15 +83,20 @@ def batch_seed(seed: int, epoch: int, batch: int, rank: int) -> int:
 def crop_and_flip(padded: torch.Tensor, indices: torch.Tensor, offsets: torch.Tensor,
                   flips: torch.Tensor, size: Tuple[int, int]) -> torch.Tensor:
     """Images ``indices`` of ``padded`` (N, C, H + 2p, W + 2p), each cropped to ``size`` at its
-    (oy, ox) offset and mirrored where ``flips`` is true: one gather, output (B, C, H, W)."""
+    (oy, ox) offset and mirrored where ``flips`` is true, as (B, C, H, W).
+
+    One ``gather`` over each picked image's flattened pixels, the same (y, x) source positions
+    for every channel (3x faster on a CPU than 4-D advanced indexing, one kernel on a GPU)."""
     height, width = size
+    count, channels, padded_h, padded_w = len(indices), padded.shape[1], *padded.shape[-2:]
     ys = torch.arange(height, device=padded.device)
     xs = torch.arange(width, device=padded.device)
     rows = offsets[:, 0, None] + ys  # (B, H)
     cols = offsets[:, 1, None] + torch.where(flips[:, None], width - 1 - xs, xs)  # (B, W)
-    channels = torch.arange(padded.shape[1], device=padded.device)
-    return padded[indices[:, None, None, None], channels[None, :, None, None],
-                  rows[:, None, :, None], cols[:, None, None, :]]
+    source = (rows[:, :, None] * padded_w + cols[:, None, :]).reshape(count, 1, height * width)
+    picked = padded[indices].reshape(count, channels, padded_h * padded_w)
+    return picked.gather(2, source.expand(-1, channels, -1)).reshape(
+        count, channels, height, width)
 
 
 class DeviceResidentData:
