@@ -1,5 +1,5 @@
 """Run a benchmark matrix resumably: `python tools/run_matrix.py SPEC [--dry-run] [--jobs N]
-[--runs-per-gpu N]`. Finished
+[--runs-per-gpu N] [--fast]`. Finished
 cells are skipped, an interrupted one resumes; then `python tools/collect_results.py WORK_DIR`.
 The SPEC format is documented in sokd_mm/apis/matrix.py; configs/matrix/ has examples."""
 import argparse
@@ -19,9 +19,11 @@ def main(argv=None) -> None:
                         help='cells run at once (CPU threads are shared out among them)')
     parser.add_argument('--runs-per-gpu', type=int,
                         help='cells run at once on each visible GPU (overrides --jobs)')
+    parser.add_argument('--fast', action='store_true',
+                        help='train every cell with tools/train.py --fast (the fast runtime)')
     args = parser.parse_args(argv)
     try:
-        results = run_matrix(args.spec, args.dry_run, args.jobs, args.runs_per_gpu)
+        results = run_matrix(args.spec, args.dry_run, args.jobs, args.runs_per_gpu, args.fast)
     except (RuntimeError, ValueError) as e:
         raise SystemExit(f'Error: {e}') from None
     print(f'{len(results)} cells finished.')

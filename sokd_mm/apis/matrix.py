@@ -13,6 +13,7 @@ A SPEC is a Python config::
     teacher_kinds = ['vanilla', 'soteacher']
     seeds = [0, 1, 2]
     cfg_options = dict()            # for every run, e.g. data roots
+    train_args = []                 # tools/train.py flags for every run, e.g. ['--fast']
     # any config entry may also be dict(config='...', cfg_options=dict(...)) for that run only
     launcher = 'none'               # or 'dist' (tools/dist_train.sh, `gpus` each) or 'slurm'
     gpus = 1
@@ -126,7 +127,7 @@ def _command(spec: Config, cell: Cell, work_dir: str, teacher_ckpt: Optional[str
             '--work-dir', work_dir]
     if find_last_complete_checkpoint(work_dir):
         args.append('--resume')
-    args += ['--cfg-options', *options]
+    args += [*_train_args(spec), '--cfg-options', *options]
     launcher = spec.get('launcher', 'none')
     if launcher == 'dist':
         return ['bash', osp.join(REPO, 'tools', 'dist_train.sh'), args[0],
@@ -149,14 +150,23 @@ def _cell_options(spec: Config, cell: Cell, teacher_ckpt: Optional[str]) -> Dict
             for k, v in options.items()}
 
 
+def _train_args(spec: Config) -> List[str]:
+    return [str(a) for a in spec.get('train_args', [])]
+
+
 def _claim(spec: Config, cell: Cell, results: Dict) -> None:
-    """A cell's work dir is reused only by the same settings (see run_identity)."""
+    """A cell's work dir is reused only by the same settings (see run_identity), the
+    tools/train.py flags included (``--fast`` trains in bf16 on a GPU)."""
+    import hashlib
+
     from .run_identity import claim_run_dir, run_fingerprint
     teacher_ckpt = results[cell.teacher]['checkpoint'] if cell.teacher else None
     config = cell.config if osp.isabs(cell.config) else osp.join(REPO, cell.config)
-    claim_run_dir(osp.join(spec.work_dir, cell.name),
-                  run_fingerprint(config, _cell_options(spec, cell, teacher_ckpt)),
-                  what=f'cell {cell.name}')
+    fingerprint = run_fingerprint(config, _cell_options(spec, cell, teacher_ckpt))
+    if _train_args(spec):
+        fingerprint = hashlib.sha256(
+            ' '.join([fingerprint, *_train_args(spec)]).encode()).hexdigest()
+    claim_run_dir(osp.join(spec.work_dir, cell.name), fingerprint, what=f'cell {cell.name}')
 
 
 def _slot_env(slot: int, jobs: int, gpus: List[str]) -> Dict[str, str]:
@@ -198,10 +208,13 @@ def _finish_cell(spec: Config, cell: Cell, work_dir: str) -> Dict:
 
 
 def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
-               runs_per_gpu: Optional[int] = None) -> List[Dict]:
+               runs_per_gpu: Optional[int] = None, fast: bool = False) -> List[Dict]:
     """Run every unfinished cell of a SPEC, ``jobs`` at a time (``runs_per_gpu``: that many per
-    visible GPU, each pinned to its GPU), students only once their teacher has finished."""
+    visible GPU, each pinned to its GPU), students only once their teacher has finished;
+    ``fast``: every cell with ``tools/train.py --fast``."""
     spec = load_spec(spec_path)
+    if fast and '--fast' not in _train_args(spec):
+        spec.train_args = [*_train_args(spec), '--fast']
     cells = plan(spec)
     gpus = _visible_gpus() if runs_per_gpu else []
     if runs_per_gpu:

@@ -68,10 +68,15 @@ def test_killed_matrix_resumes_and_collects_every_cell(tmp_path, cifar100_root):
         'teachers = dict(', "cfg_options['train_cfg.max_epochs'] = 2\nteachers = dict(", 1))
     refused = run_tool([PYTHON, f'{REPO}/tools/run_matrix.py', str(changed)], check=False)
     assert refused.returncode == 1 and 'other settings' in refused.stderr
-    # --dry-run lists the commands without creating anything
+    # So is the same SPEC through the fast runtime (bf16 on a GPU: other results).
+    refused = run_tool([PYTHON, f'{REPO}/tools/run_matrix.py', spec, '--fast'], check=False)
+    assert refused.returncode == 1 and 'other settings' in refused.stderr
+    # --dry-run lists the commands without creating anything; --fast reaches every cell
     dry = run_tool([PYTHON, f'{REPO}/tools/run_matrix.py', str(_dry_spec(tmp_path)),
-                    '--dry-run'])
+                    '--dry-run', '--fast'])
     assert 'teacher_resnet56_vanilla' in dry.stdout and not (tmp_path / 'dry').exists()
+    commands = [line for line in dry.stdout.splitlines() if 'train.py' in line]
+    assert commands and all(' --fast --cfg-options ' in line for line in commands)
 
     run_tool([PYTHON, f'{REPO}/tools/collect_results.py', str(work)])
     collected = json.load(open(work / 'results.json'))
