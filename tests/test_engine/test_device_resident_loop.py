@@ -158,3 +158,24 @@ def test_fast_with_an_unsupported_transform_is_one_error_line(train_tool, tmp_pa
                         extra=['--work-dir', str(tmp_path), '--fast'], check=False)
     last = failed.stderr.strip().splitlines()[-1]
     assert failed.returncode == 1 and last.startswith('Error: ') and 'ColorJitter' in last
+
+
+def test_compiled_teacher_feeds_the_recorders_and_trains_the_same(train_tool, tmp_path,
+                                                                 tiny_cifar100_root,
+                                                                 resnet56_ckpt):
+    """FitNet reads the teacher's stage-2 feature through a recorder hook on a submodule:
+    traced by torch.compile (dynamo, eager backend here) the hint still arrives, and the run
+    ends where the uncompiled one does."""
+    config = osp.join(REPO, 'configs/fitnet/fitnet_r56_r20_cifar100.py')
+    opts = small_cifar_options(tiny_cifar100_root, batch=16, epochs=1) + [
+        f'model.teacher_ckpt={resnet56_ckpt}', 'randomness.deterministic=True']
+    plain, compiled = str(tmp_path / 'plain'), str(tmp_path / 'compiled')
+    train_tool(config, *opts, extra=['--work-dir', plain, '--fast'])
+    log = train_tool(config, *opts, 'train_cfg.compile_teacher.backend=eager',
+                     extra=['--work-dir', compiled, '--fast'])
+    assert "Teacher forward compiled: torch.compile({'backend': 'eager'})" in log.stdout
+    a, b = (torch.load(osp.join(d, 'epoch_1.pth'), weights_only=False) for d in (plain, compiled))
+    assert_same_state(a['state_dict'], b['state_dict'], 'state_dict')
+    assert _losses(plain) == _losses(compiled)
+    assert any('loss_hint' in k or 'loss_fitnet' in k or 'distill' in k
+               for k in _losses(compiled)[0])

@@ -18,9 +18,11 @@ GPU taken out:
   checkpoint is written. The price: up to one logging interval of steps is trained after a NaN.
 
 On CUDA the model and the batches use ``channels_last`` (``channels_last='auto'``; not under
-DDP, whose gradient buckets are laid out before the loop exists). ``compile_teacher=True`` puts
-the teacher's forward through ``torch.compile`` (``nn.Module.compile``: same module, same state
-dict, the recorders' hooks traced with it).
+DDP, whose gradient buckets are laid out before the loop exists). ``compile_teacher=True`` (or a
+dict of ``torch.compile`` arguments) puts the teacher's forward through ``torch.compile``
+(``nn.Module.compile``: same module, same state dict; the recorders' hooks on its submodules are
+traced with it). The teacher is frozen and runs without gradients, so its graph never changes:
+the part of the step where compilation pays without touching the training semantics.
 
 Config: ``train_cfg = dict(type='DeviceResidentTrainLoop', max_epochs=240, val_interval=1)``,
 or ``--fast`` on a config's ``ResumableEpochBasedTrainLoop``.
@@ -48,7 +50,8 @@ class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
     """Epoch-based training from device-resident data, synchronising only at sync points."""
 
     def __init__(self, runner, dataloader, max_epochs: int,
-                 channels_last: Union[bool, str] = 'auto', compile_teacher: bool = False,
+                 channels_last: Union[bool, str] = 'auto',
+                 compile_teacher: Union[bool, dict] = False,
                  sync_interval: Optional[int] = None, **kwargs) -> None:
         super().__init__(runner, dataloader, max_epochs, **kwargs)
         pipeline = getattr(self.dataloader.dataset, 'pipeline', None)
@@ -65,7 +68,11 @@ class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
                                           or sync_interval < 1):
             raise ConfigError(f'train_cfg.sync_interval={sync_interval!r}: give a positive '
                               'number of iterations, or leave it out (the logger interval).')
-        self.channels_last, self.compile_teacher = channels_last, bool(compile_teacher)
+        if not isinstance(compile_teacher, (bool, dict)):
+            raise ConfigError(f'train_cfg.compile_teacher={compile_teacher!r}: use True, False '
+                              "or a dict of torch.compile arguments (e.g. dict(mode="
+                              "'max-autotune')).")
+        self.channels_last, self.compile_teacher = channels_last, compile_teacher
         self.sync_interval = sync_interval
         self.data: Optional[DeviceResidentData] = None
         self._pending: List[Tuple[int, int, int, dict]] = []  # (iter, epoch, batch, outputs)
@@ -88,7 +95,9 @@ class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
             if teacher is None:
                 raise ConfigError('train_cfg.compile_teacher=True, but the model has no '
                                   'teacher (not a distillation config): leave it out.')
-            teacher.compile()
+            options = self.compile_teacher if isinstance(self.compile_teacher, dict) else {}
+            teacher.compile(**options)
+            self.runner.logger.info(f'Teacher forward compiled: torch.compile({options}).')
         self.data = DeviceResidentData(self.dataloader.dataset, device, channels_last)
         intervals = [self.sync_interval] if self.sync_interval else []
         for hook in self.runner.hooks:
