@@ -4,6 +4,7 @@ student (and the same SoTeacher ensemble) as 1 process x batch 64.
 Tolerance: 1e-5 absolute on every parameter and BN statistic after 4 SGD steps (measured:
 1.2e-7; without SyncBN 3.3e-3). The runs reduce the same numbers in a different order (two
 partial sums, E[x^2] - mean^2 instead of torch's BN kernel): float32 rounding only."""
+import glob
 import os
 import os.path as osp
 
@@ -26,7 +27,8 @@ def _config(tmp_path, sync_bn: bool = True) -> str:
     return str(cfg)
 
 
-def _single_and_two_processes(train_tool, tmp_path, sync_bn: bool, port: int) -> tuple:
+def _single_and_two_processes(train_tool, tmp_path, sync_bn: bool, port: int,
+                              ddp_options: tuple = ()) -> tuple:
     """Final state dicts of 1 process x batch 64 and of each rank of 2 processes x batch 32."""
     root = write_cifar100(str(tmp_path / 'data'), n_train=128, n_test=32)
     cfg = _config(tmp_path, sync_bn=sync_bn)
@@ -36,7 +38,7 @@ def _single_and_two_processes(train_tool, tmp_path, sync_bn: bool, port: int) ->
     single = torch.load(osp.join(work, 'epoch_2.pth'), weights_only=False)['state_dict']
     os.makedirs(tmp_path / 'ddp_run', exist_ok=True)
     ranks = dist_train_rank_weights(tmp_path / 'ddp_run', cfg, base + [
-        'train_dataloader.batch_size=32'], port, extra_hooks="dict(type='SoTeacherHook'), ")
+        'train_dataloader.batch_size=32', *ddp_options], port, extra_hooks="dict(type='SoTeacherHook'), ")
     return single, ranks
 
 
@@ -54,6 +56,24 @@ def test_two_processes_batch_32_match_one_process_batch_64(train_tool, tmp_path)
     assert compared > 40 and 'soteacher_loss.ensemble' in single
     assert torch.allclose(r0['soteacher_loss.ensemble'], single['soteacher_loss.ensemble'],
                           atol=TOLERANCE, rtol=0)
+
+
+def test_fast_runtime_in_two_processes_matches_one_standard_process(train_tool, tmp_path):
+    """The device-resident loop under DDP: each rank takes its share of the sampler's order
+    and the losses are read at sync points; the student and ensemble are still those of the
+    standard single-process run."""
+    single, (r0, r1) = _single_and_two_processes(
+        train_tool, tmp_path, True, 29655,
+        ddp_options=('train_cfg.type=DeviceResidentTrainLoop', 'train_dataloader.num_workers=0'))
+    for key, value in single.items():
+        if value.is_floating_point():
+            for rank in (r0, r1):
+                diff = (rank[key] - value).abs().max().item()
+                assert diff <= TOLERANCE, f'{key}: max |difference| {diff:.2e}'
+    assert torch.allclose(r1['soteacher_loss.ensemble'], single['soteacher_loss.ensemble'],
+                          atol=TOLERANCE, rtol=0)
+    logs = glob.glob(str(tmp_path / 'ddp_run' / 'ddp' / '*' / '*.log'))
+    assert logs and 'Device-resident training data: 128 images' in open(logs[0]).read()
 
 
 def test_without_sync_bn_the_runs_differ(train_tool, tmp_path):
