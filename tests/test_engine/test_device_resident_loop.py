@@ -179,3 +179,13 @@ def test_compiled_teacher_feeds_the_recorders_and_trains_the_same(train_tool, tm
     assert _losses(plain) == _losses(compiled)
     assert any('loss_hint' in k or 'loss_fitnet' in k or 'distill' in k
                for k in _losses(compiled)[0])
+
+
+@pytest.mark.parametrize('parent', ['configs/kd/kd_r56_r20_cifar100.py',
+                                    'configs/sokd/sokd_fitnet_r56_r20_cifar100.py'])
+def test_shipped_fast_configs_are_their_parents_with_fast(parent):
+    """A child config naming the loop is what --fast makes of its parent on a GPU."""
+    child = _cfg(parent.replace('.py', '_fast.py'))
+    made = apply_fast_runtime(_cfg(parent), bf16=True)
+    for key in ('train_cfg', 'train_dataloader', 'optim_wrapper', 'model'):
+        assert child[key].to_dict() == made[key].to_dict(), key
