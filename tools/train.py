@@ -1,5 +1,6 @@
 """Train a model from a config: `python tools/train.py CONFIG [--work-dir] [--resume [CKPT]]
-[--amp] [--fast [--no-bf16]] [--no-validate] [--auto-scale-lr] [--cfg-options k=v ...] [--launcher none|pytorch|slurm]`."""
+[--amp] [--fast [--no-bf16]] [--no-validate] [--auto-scale-lr] [--cfg-options k=v ...]
+[--launcher none|pytorch|slurm]`."""
 import argparse
 import os
 import os.path as osp

@@ -3,6 +3,6 @@ from .config_checks import (check_cfg_options, check_loss_weights, explain_build
 from .fast_runtime import apply_fast_runtime
 from .launch import close_process_group, prepare_distributed
 
-__all__ = ['apply_fast_runtime', 'check_cfg_options', 'close_process_group', 'check_loss_weights', 'explain_build_error',
-           'explain_registry_error', 'load_config', 'prepare_distributed',
+__all__ = ['apply_fast_runtime', 'check_cfg_options', 'close_process_group',
+           'check_loss_weights', 'explain_build_error', 'explain_registry_error', 'load_config', 'prepare_distributed',
            'teacher_from_checkpoint']

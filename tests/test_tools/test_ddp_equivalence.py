@@ -38,7 +38,8 @@ def _single_and_two_processes(train_tool, tmp_path, sync_bn: bool, port: int,
     single = torch.load(osp.join(work, 'epoch_2.pth'), weights_only=False)['state_dict']
     os.makedirs(tmp_path / 'ddp_run', exist_ok=True)
     ranks = dist_train_rank_weights(tmp_path / 'ddp_run', cfg, base + [
-        'train_dataloader.batch_size=32', *ddp_options], port, extra_hooks="dict(type='SoTeacherHook'), ")
+        'train_dataloader.batch_size=32', *ddp_options], port,
+        extra_hooks="dict(type='SoTeacherHook'), ")
     return single, ranks
 
 
