@@ -201,23 +201,24 @@ def overhead(root: str, device: str, steps: int, warmup: int) -> dict:
 def pipeline_throughput(root: str, device: str, batches: int) -> dict:
     """Images/s delivered as normalised input on ``device`` by each data path."""
     from mmengine.config import Config
-    from mmengine.registry import init_default_scope
+    from mmengine.registry import DefaultScope
     from mmengine.runner import Runner
 
     from sokd_mm.datasets.device_pipeline import DeviceResidentData, batch_seed
-    init_default_scope('mmpretrain')
     cfg = Config.fromfile(osp.join(REPO, TRIVIAL))
     cfg.train_dataloader.dataset.update(data_root=root, check_md5=False)
-    preprocessor = MODELS.build(cfg.data_preprocessor).to(device)
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        preprocessor = MODELS.build(cfg.data_preprocessor).to(device)
+        loaders = {workers: Runner.build_dataloader(dict(
+            cfg.train_dataloader, num_workers=workers, persistent_workers=False))
+            for workers in (0, 2)}
 
     def sync():
         if device == 'cuda':
             torch.cuda.synchronize()
 
     out = {}
-    for workers in (0, 2):
-        loader = Runner.build_dataloader(dict(cfg.train_dataloader, num_workers=workers,
-                                              persistent_workers=False))
+    for workers, loader in loaders.items():
         it = iter(loader)
         preprocessor(next(it), True)
         sync()
@@ -231,7 +232,7 @@ def pipeline_throughput(root: str, device: str, batches: int) -> dict:
         sync()
         out[f'mmpretrain_pipeline_{workers}_workers_images_per_s'] = n / (
             time.perf_counter() - start)
-    dataset = Runner.build_dataloader(dict(cfg.train_dataloader, num_workers=0)).dataset
+    dataset = loaders[0].dataset
     data = DeviceResidentData(dataset, torch.device(device))
     order = torch.randperm(len(dataset)).tolist()
     preprocessor(data.batch(order[:64], 0), True)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.dataset import Compose
-from mmengine.registry import MODELS
+from mmengine.registry import MODELS, DefaultScope
 
 import sokd_mm  # noqa: F401
 from sokd_mm.datasets.device_pipeline import (DeviceResidentData, augmentation_from_pipeline,
@@ -17,14 +17,19 @@ CIFAR_AUG = [dict(type='mmpretrain.RandomCrop', crop_size=32, padding=4),
              dict(type='mmpretrain.PackInputs')]
 
 
+def build_pipeline(transforms: list) -> Compose:
+    # Within the mmpretrain scope only: a default scope left set would send later tests'
+    # mmrazor builds to the wrong registry.
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        return Compose(transforms)
+
+
 class InMemory:
     """A dataset in the shape the CIFAR/Fashion-MNIST/digits datasets have: data infos with
     an HxWxC uint8 ``img``, a ``pipeline`` of real mmpretrain transforms."""
 
     def __init__(self, images: np.ndarray, pipeline=CIFAR_AUG) -> None:
-        from mmengine.registry import init_default_scope
-        init_default_scope('mmpretrain')
-        self.images, self.pipeline = images, Compose(pipeline)
+        self.images, self.pipeline = images, build_pipeline(pipeline)
 
     def __len__(self) -> int:
         return len(self.images)
@@ -132,8 +137,10 @@ def test_normalisation_is_the_data_preprocessors_on_the_standard_inputs():
     fast = data.batch([5, 0, 3], seed=1)
     standard = dict(inputs=torch.stack([dataset[i]['inputs'] for i in (5, 0, 3)]),
                     data_samples=[dataset[i]['data_samples'] for i in (5, 0, 3)])
-    preprocessor = MODELS.build(dict(type='mmpretrain.ClsDataPreprocessor', num_classes=7,
-                                     mean=[129.3, 124.1, 112.4], std=[68.2, 65.4, 70.4]))
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        preprocessor = MODELS.build(dict(type='mmpretrain.ClsDataPreprocessor',
+                                         num_classes=7, mean=[129.3, 124.1, 112.4],
+                                         std=[68.2, 65.4, 70.4]))
     a, b = preprocessor(fast, True), preprocessor(standard, True)
     assert fast['inputs'].dtype == torch.uint8
     torch.testing.assert_close(a['inputs'], b['inputs'], rtol=0, atol=0)
@@ -156,9 +163,8 @@ def test_batches_are_reproducible_from_their_seed_and_differ_between_seeds():
     (dict(type='mmpretrain.RandomFlip', prob=0.5, direction='vertical'), "'horizontal'"),
 ])
 def test_transforms_it_cannot_reproduce_are_refused_by_name(transform, words):
-    InMemory(np.zeros((1, 32, 32, 3), np.uint8))  # the mmpretrain scope for the transforms
     with pytest.raises(ConfigError, match=words):
-        augmentation_from_pipeline(Compose([transform]).transforms)
+        augmentation_from_pipeline(build_pipeline([transform]).transforms)
 
 
 def test_crops_of_another_size_and_file_datasets_are_refused():
