@@ -44,7 +44,10 @@ def test_ctrl_c_says_how_to_resume(tmp_path, cifar100_root):
     env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
     # Output to files, not pipes: an unread pipe fills up and blocks the training process.
     with open(tmp_path / 'out.txt', 'w') as out, open(tmp_path / 'err.txt', 'w') as errf:
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=errf, text=True)
+        # SIGINT as a terminal delivers it: a suite started in the background (`cmd &`) runs
+        # with SIGINT ignored, which children inherit and Python then keeps ignoring.
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=errf, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         # Interrupt once a checkpoint exists (older ones are pruned: watch the pointer).
         pointer = osp.join(work, 'last_checkpoint')
         deadline = time.time() + 600
