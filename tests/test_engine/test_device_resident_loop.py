@@ -189,3 +189,81 @@ def test_shipped_fast_configs_are_their_parents_with_fast(parent):
     made = apply_fast_runtime(_cfg(parent), bf16=True)
     for key in ('train_cfg', 'train_dataloader', 'optim_wrapper', 'model'):
         assert child[key].to_dict() == made[key].to_dict(), key
+
+
+class _HostReadCounter:
+    """Counts Python-level reads of tensor values (``.item()``, ``bool``, ``float``, ``int``,
+    ``.tolist()``, ``.cpu()``, ``.numpy()``): on a GPU each one waits for the device."""
+
+    NAMES = ('item', '__bool__', '__float__', '__int__', 'tolist', 'cpu', 'numpy')
+
+    def __init__(self) -> None:
+        import traceback
+        self.active, self.sites, self._saved = False, [], {}
+        self._extract = traceback.extract_stack
+
+    def __enter__(self):
+        for name in self.NAMES:
+            original = getattr(torch.Tensor, name)
+            self._saved[name] = original
+
+            def counted(tensor, *args, _original=original, _name=name, **kwargs):
+                if self.active:
+                    frame = self._extract(limit=3)[0]
+                    self.sites.append(f'{_name} at {frame.filename}:{frame.lineno}')
+                return _original(tensor, *args, **kwargs)
+            setattr(torch.Tensor, name, counted)
+        return self
+
+    def __exit__(self, *exc):
+        for name, original in self._saved.items():
+            setattr(torch.Tensor, name, original)
+
+
+def _reads_between_sync_points(tmp_path, root, fast: bool) -> list:
+    """Host reads of tensor values during iterations 3-9 of a 12-iteration epoch of KD (the
+    logger every 100 iterations: no sync point falls in that span)."""
+    from mmengine.config import DictAction
+    from mmengine.hooks import Hook
+    from mmengine.runner import Runner
+    cfg = _cfg('configs/kd/kd_r56_r20_cifar100.py')
+    options = dict(o.split('=', 1) for o in small_cifar_options(root, batch=4, epochs=1))
+    cfg.merge_from_dict({k: DictAction._parse_iterable(v) for k, v in options.items()})
+    cfg.model.update(teacher_ckpt=None, allow_random_teacher=True)
+    cfg.default_hooks.logger.interval = 100
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    cfg.visualizer.vis_backends = [dict(type='LocalVisBackend')]
+    cfg.work_dir, cfg.log_level = str(tmp_path / ('fast' if fast else 'standard')), 'WARNING'
+    if fast:
+        apply_fast_runtime(cfg, bf16=False)
+    counter = _HostReadCounter()
+
+    class Window(Hook):  # from iteration 3's hooks on: batches 4-9 are made inside it
+        priority = 'HIGHEST'
+
+        def before_train_iter(self, runner, batch_idx, data_batch=None):
+            if runner.iter == 2:
+                counter.active = True
+
+    class WindowEnd(Hook):  # after iteration 9's last hook
+        priority = 'LOWEST'
+
+        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            if runner.iter == 8:
+                counter.active = False
+
+    runner = Runner.from_cfg(cfg)
+    runner.register_hook(Window())
+    runner.register_hook(WindowEnd())
+    with counter:
+        runner.train()
+    return counter.sites
+
+
+def test_no_tensor_value_is_read_on_the_host_between_sync_points(tmp_path, tiny_cifar100_root):
+    """On a CPU no GPU sync can be observed, but every Python-level read of a tensor's value
+    can: the fast runtime makes none in 7 KD iterations; the standard runtime makes them
+    every iteration (RuntimeInfoHook's .item() per logged loss)."""
+    assert _reads_between_sync_points(tmp_path, tiny_cifar100_root, fast=True) == []
+    standard = _reads_between_sync_points(tmp_path, tiny_cifar100_root, fast=False)
+    assert len(standard) >= 7 * 3, standard[:5]  # loss, student loss, KD loss each iteration
