@@ -56,13 +56,13 @@ def main(argv=None) -> None:
             raise
         raise SystemExit(f'Error: {error}') from None
     print(metrics)
-    close_process_group()
     if args.out and args.out.endswith('.json'):
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out, 'w') as f:
             json.dump({k: float(v) if hasattr(v, '__float__') else v
                        for k, v in metrics.items()}, f, indent=2)
         print(f'Metrics written to {args.out}')
+    close_process_group()  # last: a distributed process ends here (see its doc)
 
 
 if __name__ == '__main__':

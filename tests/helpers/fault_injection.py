@@ -2,6 +2,8 @@
 same config runs clean, killed and resumed (imported through ``custom_imports``):
 
 - ``SOKD_KILL_AT_ITER=N``: SIGKILL after training iteration N (1-based, counted over the run);
+- ``SOKD_KILL_AFTER_EPOCH=N``: SIGKILL once epoch N's checkpoint is written, before its
+  validation;
 - ``SOKD_NAN_AT_ITER=N``: before iteration N, fill the teacher (or, without one, the model)
   with NaN;
 - ``SOKD_SAVE_FAULT=kill:NAME`` / ``enospc:NAME``: while writing a file whose name contains
@@ -50,4 +52,8 @@ class FaultInjectionHook(Hook):
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         if int(os.environ.get('SOKD_KILL_AT_ITER', 0)) == runner.iter + 1:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def after_train_epoch(self, runner):  # LOWEST: after the checkpoint hook (VERY_LOW)
+        if int(os.environ.get('SOKD_KILL_AFTER_EPOCH', 0)) == runner.epoch + 1:
             os.kill(os.getpid(), signal.SIGKILL)

@@ -125,3 +125,22 @@ def test_batch_size_change_on_resume(train_tool, tmp_path, tiny_cifar100_root):
     assert refused.returncode == 1
     last = refused.stderr.strip().splitlines()[-1]
     assert 'after batch 2 of epoch 3' in last and 'with the data and batch size' in last
+
+
+@pytest.mark.parametrize('fast', [False, True], ids=['standard', 'fast'])
+def test_killed_between_the_last_checkpoint_and_its_validation_validates_on_resume(
+        fast, train_tool, tmp_path, tiny_cifar100_root):
+    """The final checkpoint is written before the final validation: a kill in between used to
+    leave a run that, resumed, trained nothing and validated nothing (a matrix cell with no
+    top-1). The resumed run now validates the epoch it resumed at."""
+    cfg = config_with_faults(tmp_path, osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'))
+    opts = small_cifar_options(tiny_cifar100_root, batch=16, epochs=2)
+    work = str(tmp_path / 'w')
+    flags = ['--work-dir', work] + (['--fast'] if fast else [])
+    killed = train_tool(cfg, *opts, extra=flags, check=False, env={'SOKD_KILL_AFTER_EPOCH': '2'})
+    assert killed.returncode == -9 and osp.isfile(osp.join(work, 'epoch_2.pth'))
+    assert 'Epoch(val) [2]' not in killed.stdout + killed.stderr
+    resumed = train_tool(cfg, *opts, extra=flags + ['--resume'])
+    log = resumed.stdout + resumed.stderr
+    assert 'Validating epoch 2, whose checkpoint this run resumed from' in log
+    assert 'Epoch(val) [2]' in log and 'Epoch(train)' not in log

@@ -113,7 +113,7 @@ class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
 
     def run(self) -> torch.nn.Module:
         self._prepare()
-        return super().run()
+        return super().run()  # the resumable loop's (validation owed on resume included)
 
     # -- the epoch ---------------------------------------------------------------------------
     def run_epoch(self) -> None:

@@ -49,6 +49,27 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
         self.batch_in_epoch = 0  # batches of the current epoch trained so far
         runner.register_hook(_EpochPositionHook(self))
 
+    def _validation_due(self) -> bool:
+        """Whether the parent's loop validates after the epoch just completed."""
+        return (self.runner.val_loop is not None and self._epoch >= self.val_begin
+                and (self._epoch % self.val_interval == 0 or self._epoch == self._max_epochs))
+
+    def run(self):
+        """The parent's loop, with the owed validation of a resumed epoch-end checkpoint."""
+        self.runner.call_hook('before_train')
+        if getattr(self.runner, '_resume', False) and self._epoch > 0 \
+                and self.batch_in_epoch == 0 and self._validation_due():
+            self.runner.logger.info(f'Validating epoch {self._epoch}, whose checkpoint this '
+                                    'run resumed from (its validation may not have run).')
+            self.runner.val_loop.run()
+        while self._epoch < self._max_epochs and not self.stop_training:
+            self.run_epoch()
+            self._decide_current_val_interval()
+            if self._validation_due():
+                self.runner.val_loop.run()
+        self.runner.call_hook('after_train')
+        return self.runner.model
+
     def _rng_hook(self) -> Optional[RNGStateHook]:
         return next((h for h in self.runner.hooks if isinstance(h, RNGStateHook)), None)
 
