@@ -225,6 +225,7 @@ def _reads_between_sync_points(tmp_path, root, fast: bool) -> list:
     logger every 100 iterations: no sync point falls in that span)."""
     from mmengine.config import DictAction
     from mmengine.hooks import Hook
+    from mmengine.registry import DefaultScope
     from mmengine.runner import Runner
     cfg = _cfg('configs/kd/kd_r56_r20_cifar100.py')
     options = dict(o.split('=', 1) for o in small_cifar_options(root, batch=4, epochs=1))
@@ -252,11 +253,14 @@ def _reads_between_sync_points(tmp_path, root, fast: bool) -> list:
             if runner.iter == 8:
                 counter.active = False
 
-    runner = Runner.from_cfg(cfg)
-    runner.register_hook(Window())
-    runner.register_hook(WindowEnd())
-    with counter:
-        runner.train()
+    # The runner makes its scope the process-wide default; the context puts the previous
+    # scopes back afterwards, or later tests would build in mmrazor's registry.
+    with DefaultScope.overwrite_default_scope('mmrazor'):
+        runner = Runner.from_cfg(cfg)
+        runner.register_hook(Window())
+        runner.register_hook(WindowEnd())
+        with counter:
+            runner.train()
     return counter.sites
 
 
