@@ -1,8 +1,10 @@
 """Shared helpers of the benchmarks: machine description, timing, JSON output."""
 import json
 import os
+import os.path as osp
 import platform
 import statistics
+import sys
 import time
 from typing import Callable, Dict
 
@@ -40,3 +42,10 @@ def write_json(path: str, payload: Dict) -> None:
     with open(path, 'w') as f:
         json.dump(payload, f, indent=2)
     print(json.dumps(payload, indent=2))
+
+
+def write_cifar(root: str, n_train: int) -> None:
+    """Generated CIFAR-100 files in the original pickle layout (the tests' writer)."""
+    sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'tests'))
+    from conftest import write_cifar100
+    write_cifar100(root, n_train=n_train, n_test=64)

@@ -25,7 +25,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 import sokd_mm  # noqa: E402,F401
-from benchmarks.common import machine, write_json  # noqa: E402
+from benchmarks.common import machine, write_cifar, write_json  # noqa: E402
 from mmengine.hooks import Hook  # noqa: E402
 
 CONFIG = osp.join(REPO, 'configs', 'fitnet', 'fitnet_r56_r20_cifar100.py')
@@ -121,12 +121,6 @@ class InterleavedTimer(Hook):
         self._peak(self.runner_peak)
         if not self.plain_first[-1]:
             self._time_plain(data_batch)
-
-
-def write_cifar(root: str, n: int) -> None:
-    sys.path.insert(0, osp.join(REPO, 'tests'))
-    from conftest import write_cifar100
-    write_cifar100(root, n_train=n, n_test=64)
 
 
 def interleaved_times(root: str, steps: int, device: str, amp: bool):

@@ -44,7 +44,7 @@ import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 import sokd_mm  # noqa: E402,F401
-from benchmarks.common import machine, write_json  # noqa: E402
+from benchmarks.common import machine, write_cifar, write_json  # noqa: E402
 from mmengine.hooks import Hook  # noqa: E402
 from mmpretrain.registry import MODELS  # noqa: E402
 
@@ -64,12 +64,6 @@ class BenchmarkLinear(nn.Module):
 
     def forward(self, x):
         return (self.fc(x.flatten(1)), )
-
-
-def write_cifar(root: str, n_train: int) -> None:
-    sys.path.insert(0, osp.join(REPO, 'tests'))
-    from conftest import write_cifar100
-    write_cifar100(root, n_train=n_train, n_test=64)
 
 
 class IterClock(Hook):
@@ -116,7 +110,7 @@ def build_cfg(config: str, root: str, device: str, fast: bool, precision: str, i
     validation or checkpoints, in one of the runtimes / precisions."""
     from mmengine.config import Config
 
-    from sokd_mm.apis import apply_fast_runtime
+    from sokd_mm.apis import apply_fast_runtime, student_optim_wrapper
     cfg = Config.fromfile(osp.join(REPO, config))
     if 'teacher_ckpt' in cfg.model:
         cfg.model.update(teacher_ckpt=None, allow_random_teacher=True)
@@ -139,10 +133,7 @@ def build_cfg(config: str, root: str, device: str, fast: bool, precision: str, i
     if fast:
         apply_fast_runtime(cfg, bf16=precision == 'bf16')
     elif precision == 'fp16':
-        wrapper = cfg.optim_wrapper
-        if wrapper.get('constructor') == 'SoKDOptimWrapperConstructor':
-            wrapper = wrapper.student
-        wrapper.update(type='AmpOptimWrapper', loss_scale='dynamic')
+        student_optim_wrapper(cfg).update(type='AmpOptimWrapper', loss_scale='dynamic')
     return cfg
 
 

@@ -14,7 +14,7 @@ from mmengine.runner import Runner  # noqa: E402
 
 from sokd_mm.apis import (apply_fast_runtime, check_loss_weights, explain_build_error,  # noqa: E402
                           close_process_group, load_config, prepare_distributed,
-                          teacher_from_checkpoint)
+                          student_optim_wrapper, teacher_from_checkpoint)
 from sokd_mm.engine.hooks import find_last_complete_checkpoint  # noqa: E402
 from sokd_mm.errors import SokdError  # noqa: E402
 
@@ -88,9 +88,7 @@ def enable_amp(cfg: Config) -> None:
     if not torch.cuda.is_available():
         raise SystemExit('Error: --amp needs a CUDA GPU (mmengine\'s AmpOptimWrapper); this '
                          'machine has none: drop --amp.')
-    wrapper = cfg.optim_wrapper
-    if wrapper.get('constructor') == 'SoKDOptimWrapperConstructor':
-        wrapper = wrapper.student
+    wrapper = student_optim_wrapper(cfg)
     wrapper.type = 'AmpOptimWrapper'
     wrapper.setdefault('loss_scale', 'dynamic')
 

@@ -19,6 +19,15 @@ from sokd_mm.errors import ConfigError
 EPOCH_LOOPS = ('ResumableEpochBasedTrainLoop', 'EpochBasedTrainLoop', 'DeviceResidentTrainLoop')
 
 
+def student_optim_wrapper(cfg: Config):
+    """The optimizer-wrapper config that trains the student: the only one, or SoKD's student
+    side (its policy search computes its gradients outside autocast)."""
+    wrapper = cfg.optim_wrapper
+    if wrapper.get('constructor') == 'SoKDOptimWrapperConstructor':
+        return wrapper.student
+    return wrapper
+
+
 def apply_fast_runtime(cfg: Config, bf16: bool) -> Config:
     """Switch ``cfg`` to the fast runtime in place (module doc); returns it."""
     train_cfg = cfg.get('train_cfg') or {}
@@ -33,9 +42,7 @@ def apply_fast_runtime(cfg: Config, bf16: bool) -> Config:
     train_cfg['type'] = 'DeviceResidentTrainLoop'
     cfg.train_dataloader.update(num_workers=0, persistent_workers=False)
     if bf16:
-        wrapper = cfg.optim_wrapper
-        if wrapper.get('constructor') == 'SoKDOptimWrapperConstructor':
-            wrapper = wrapper.student
+        wrapper = student_optim_wrapper(cfg)
         if wrapper.get('type', 'OptimWrapper') != 'OptimWrapper':
             raise ConfigError(
                 f"--fast trains in bfloat16 through BF16OptimWrapper, but the config's "

@@ -157,15 +157,11 @@ def _train_args(spec: Config) -> List[str]:
 def _claim(spec: Config, cell: Cell, results: Dict) -> None:
     """A cell's work dir is reused only by the same settings (see run_identity), the
     tools/train.py flags included (``--fast`` trains in bf16 on a GPU)."""
-    import hashlib
-
     from .run_identity import claim_run_dir, run_fingerprint
     teacher_ckpt = results[cell.teacher]['checkpoint'] if cell.teacher else None
     config = cell.config if osp.isabs(cell.config) else osp.join(REPO, cell.config)
-    fingerprint = run_fingerprint(config, _cell_options(spec, cell, teacher_ckpt))
-    if _train_args(spec):
-        fingerprint = hashlib.sha256(
-            ' '.join([fingerprint, *_train_args(spec)]).encode()).hexdigest()
+    fingerprint = run_fingerprint(config, _cell_options(spec, cell, teacher_ckpt),
+                                  _train_args(spec))
     claim_run_dir(osp.join(spec.work_dir, cell.name), fingerprint, what=f'cell {cell.name}')
 
 

@@ -9,7 +9,7 @@ message instead of silently reusing (or resuming) what the old settings produced
 import hashlib
 import os
 import os.path as osp
-from typing import Dict, Optional
+from typing import Dict, Optional, Sequence
 
 from mmengine.config import Config
 
@@ -22,11 +22,15 @@ class StaleRunError(SokdError, RuntimeError):
     """A run directory holds a run made with other settings."""
 
 
-def run_fingerprint(config: str, options: Optional[Dict] = None) -> str:
+def run_fingerprint(config: str, options: Optional[Dict] = None,
+                    train_args: Sequence[str] = ()) -> str:
+    """Hash of the resolved config, and of the tools/train.py flags that change the run
+    (``--fast`` trains in bf16 on a GPU); without flags the hash of the config alone."""
     cfg = Config.fromfile(config)
     if options:
         cfg.merge_from_dict(dict(options))
-    return hashlib.sha256(cfg.pretty_text.encode()).hexdigest()
+    text = cfg.pretty_text + (''.join(f'\n# {arg}' for arg in train_args))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def claim_run_dir(work_dir: str, fingerprint: str, what: str = 'run') -> None:

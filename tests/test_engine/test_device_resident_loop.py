@@ -1,6 +1,7 @@
 """The fast runtime (``tools/train.py --fast``) trains what the standard runtime trains: the
 same steps given the same batches, the same logged values, exact kill-and-resume, a NaN caught
 before any checkpoint, and clear refusals of what it cannot run."""
+import glob
 import json
 import os.path as osp
 
@@ -25,9 +26,7 @@ def with_train_pipeline(tmp_path, config: str, pipeline: str) -> str:
 
 def _losses(work_dir: str) -> list:
     """The training lines of vis_data/scalars.json (one per logged iteration)."""
-    path = next(osp.join(root, 'vis_data', 'scalars.json') for root in [
-        osp.join(work_dir, d) for d in sorted(__import__('os').listdir(work_dir))]
-        if osp.isfile(osp.join(root, 'vis_data', 'scalars.json')))
+    path = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))[0]
     with open(path) as f:
         rows = [json.loads(line) for line in f]
     return [{k: v for k, v in r.items() if 'loss' in k or k == 'iter'} for r in rows

@@ -28,7 +28,7 @@ Config: ``train_cfg = dict(type='DeviceResidentTrainLoop', max_epochs=240, val_i
 or ``--fast`` on a config's ``ResumableEpochBasedTrainLoop``.
 """
 import math
-from typing import List, Optional, Tuple, Union
+from typing import Iterator, List, Optional, Tuple, Union
 
 import torch
 import torch.distributed as torch_dist
@@ -115,38 +115,16 @@ class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
         self._prepare()
         return super().run()  # the resumable loop's (validation owed on resume included)
 
-    # -- the epoch ---------------------------------------------------------------------------
-    def run_epoch(self) -> None:
-        self.runner.call_hook('before_train_epoch')
-        self.runner.model.train()
-        done = self.batch_in_epoch
-        rng = self._rng_hook()
-        if rng is not None:  # as the parent: the order is drawn from the epoch-start states
-            if done:
-                rng.restore_epoch_start()
-            else:
-                rng.restore_pending()
-                rng.mark_epoch_start()
-        batches = list(self.dataloader.batch_sampler)  # the sampler's order, as the dataloader
-        if done > len(batches):
-            raise ConfigError(
-                f'The checkpoint was written after batch {done} of epoch {self._epoch + 1}, '
-                f'but an epoch now has {len(batches)} batches: resume a mid-epoch '
-                'checkpoint with the data and batch size it was trained with.')
-        if done:
-            self.runner.logger.info(f'Resuming epoch {self._epoch + 1} at batch {done + 1}.')
-            if rng is not None:
-                rng.restore_pending()
+    # -- the epoch (the parent's run_epoch: RNG order, mid-epoch resume) ----------------------
+    def _epoch_batches(self, done: int) -> Iterator[Tuple[int, dict]]:
+        """The sampler's index lists, as the dataloader would use them, made into batches on
+        the device; the first ``done`` are skipped without being made."""
+        index_lists = list(self.dataloader.batch_sampler)
         seed, rank = self.runner.seed, get_rank()
-        for idx in range(done, len(batches)):
-            self.batch_in_epoch = idx + 1
-            data = self.data.batch(batches[idx], batch_seed(seed, self._epoch, idx, rank))
-            self.run_iter(idx, data, last_in_epoch=idx + 1 == len(batches))
-        self.batch_in_epoch = 0
-        self.runner.call_hook('after_train_epoch')
-        self._epoch += 1
+        return ((idx, self.data.batch(index_lists[idx], batch_seed(seed, self._epoch, idx, rank)))
+                for idx in range(done, len(index_lists)))
 
-    def run_iter(self, idx: int, data_batch: dict, last_in_epoch: bool = False) -> None:
+    def run_iter(self, idx: int, data_batch: dict) -> None:
         self.runner.call_hook('before_train_iter', batch_idx=idx, data_batch=data_batch)
         outputs = self.runner.model.train_step(data_batch,
                                                optim_wrapper=self.runner.optim_wrapper)
@@ -154,7 +132,7 @@ class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
                     for k, v in outputs.items()}
         self._pending.append((self._iter, self._epoch, idx, detached))
         done_iters = self._iter + 1
-        if last_in_epoch or done_iters == self._max_iters or any(
+        if idx + 1 == len(self.dataloader) or done_iters == self._max_iters or any(
                 done_iters % n == 0 or (idx + 1) % n == 0 for n in self._sync_every):
             self.sync()
         # outputs=None: the sync above has given the message hub and the loss check what
@@ -175,21 +153,20 @@ class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
         values = [dict(out) for _, _, _, out in pending]
         for (i, key, _), value in zip(tensors, host):
             values[i][key] = value
-        first_bad = next((i for i, out in enumerate(values) if any(
-            'loss' in k and isinstance(v, float) and not math.isfinite(v)
-            for k, v in out.items())), None)
+        bad = [[f'{k}={v}' for k, v in out.items()
+                if 'loss' in k and isinstance(v, float) and not math.isfinite(v)]
+               for out in values]
+        first_bad = next((i for i, terms in enumerate(bad) if terms), None)
         if is_distributed():  # every rank stops, or none
             flag = torch.tensor([0 if first_bad is None else 1],
                                 device=next(self._model().parameters()).device)
             torch_dist.all_reduce(flag, op=torch_dist.ReduceOp.MAX)
-            if flag.item() and first_bad is None:
-                raise non_finite_error(self.runner, pending[-1][0] + 1, pending[-1][1] + 1,
-                                       pending[-1][2] + 1, [])
+            if flag.item() and first_bad is None:  # another rank's loss: name the span's end
+                first_bad = len(pending) - 1
         if first_bad is not None:
             iteration, epoch, batch, _ = pending[first_bad]
-            bad = [f'{k}={v}' for k, v in values[first_bad].items()
-                   if 'loss' in k and isinstance(v, float) and not math.isfinite(v)]
-            raise non_finite_error(self.runner, iteration + 1, epoch + 1, batch + 1, bad)
+            raise non_finite_error(self.runner, iteration + 1, epoch + 1, batch + 1,
+                                   bad[first_bad])
         hub = self.runner.message_hub
         for out in values:
             for key, value in out.items():

@@ -10,7 +10,7 @@ uninterrupted run. Only then does ``RNGStateHook`` put back the generator states
 the checkpoint (restoring before the skip would let the skipped batches' augmentation draw
 from them). Everything else is the original loop.
 """
-from typing import Optional
+from typing import Iterator, Optional, Tuple
 
 from mmengine.hooks import Hook
 from mmengine.registry import LOOPS
@@ -92,17 +92,23 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
             else:
                 rng.restore_pending()
                 rng.mark_epoch_start()
-        batches = iter(self.dataloader)
-        for _ in range(done):  # trained before the interruption: drawn, not trained on
-            next(batches)
+        batches = self._epoch_batches(done)
         if done:
             self.runner.logger.info(f'Resuming epoch {self._epoch + 1} at batch {done + 1}: '
                                     f'skipped the {done} batches trained before the checkpoint.')
             if rng is not None:
                 rng.restore_pending()
-        for idx, data_batch in enumerate(batches, start=done):
+        for idx, data_batch in batches:
             self.batch_in_epoch = idx + 1  # what a checkpoint written in this iteration holds
             self.run_iter(idx, data_batch)
         self.batch_in_epoch = 0  # epoch-end checkpoints resume at the next epoch's start
         self.runner.call_hook('after_train_epoch')
         self._epoch += 1
+
+    def _epoch_batches(self, done: int) -> Iterator[Tuple[int, dict]]:
+        """(index, batch) of the epoch's batches after the first ``done``, which are drawn here
+        (from the epoch-start RNG states) and not trained on."""
+        batches = iter(self.dataloader)
+        for _ in range(done):
+            next(batches)
+        return enumerate(batches, start=done)
