@@ -17,6 +17,9 @@ A SPEC is a Python config::
     # any config entry may also be dict(config='...', cfg_options=dict(...)) for that run only
     launcher = 'none'               # or 'dist' (tools/dist_train.sh, `gpus` each) or 'slurm'
     gpus = 1
+    test_after = False              # True: also score each student's final checkpoint on the
+                                    # test split (``test_top1``), for SPECs that validate on a
+                                    # split held out of the training set
 
 Each cell runs ``tools/train.py`` (or ``dist_train.sh`` / ``slurm_train.sh``) in its own
 process and work dir; a cell is finished when its ``result.json`` exists. Killed and started
@@ -199,8 +202,27 @@ def _finish_cell(spec: Config, cell: Cell, work_dir: str) -> Dict:
         quality = evaluate_teacher(osp.join(REPO, cell.config), result['checkpoint'],
                                    osp.join(work_dir, 'teacher_quality'), options)
         result.update(nll=quality['nll'], ece=quality['ece'], entropy=quality['entropy'])
+    if cell.role == 'student' and spec.get('test_after', False):
+        result['test_top1'] = _test_top1(spec, cell, work_dir, result['checkpoint'])
     atomic_write_text(osp.join(work_dir, 'result.json'), json.dumps(result, indent=2))
     return result
+
+
+def _test_top1(spec: Config, cell: Cell, work_dir: str, checkpoint: str) -> float:
+    """Top-1 of a finished student on the config's test split (``tools/test.py``; the
+    distillation checkpoint brings its teacher)."""
+    out = osp.join(work_dir, 'test_metrics.json')
+    options = [f'{k}={v}' for k, v in _cell_options(spec, cell, None).items()]
+    config = cell.config if osp.isabs(cell.config) else osp.join(REPO, cell.config)
+    cmd = [sys.executable, osp.join(REPO, 'tools', 'test.py'), config, checkpoint,
+           '--work-dir', osp.join(work_dir, 'test'), '--out', out, '--cfg-options', *options]
+    with open(osp.join(work_dir, 'matrix_test.log'), 'w') as log:
+        code = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT,
+                               env=dict(os.environ, PYTHONPATH=REPO))
+    if code != 0:
+        raise RuntimeError(f'testing {cell.name} failed (exit {code}); see '
+                           f'{work_dir}/matrix_test.log.')
+    return float(json.load(open(out))['accuracy/top1'])
 
 
 def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
@@ -301,9 +323,16 @@ def _stats(values: List[float]) -> Dict:
                 std=statistics.stdev(values) if len(values) > 1 else 0.0, n=len(values))
 
 
-def collect(work_dir: str) -> Dict:
+METRICS = dict(top1="top-1 (%) of the last epoch's validation",
+               test_top1="top-1 (%) of the final checkpoint on the test split")
+
+
+def collect(work_dir: str, metric: str = 'top1') -> Dict:
     """Group finished cells into rows (pair, teacher kind) x columns (method), mean and std
-    over seeds; the student trained alone is a column of every row of its pair."""
+    over seeds of ``metric`` (``METRICS``); the student trained alone is a column of every row
+    of its pair."""
+    if metric not in METRICS:
+        raise ValueError(f'metric must be one of {sorted(METRICS)}, got {metric!r}')
     rows: Dict = {}
     alone: Dict = {}
     teachers = {}
@@ -321,10 +350,10 @@ def collect(work_dir: str) -> Dict:
             teachers[(r['arch'], r['kind'])] = r
             continue
         if r['method'] == 'student':
-            alone.setdefault((r['teacher_arch'], r['student']), []).append(r['top1'])
+            alone.setdefault((r['teacher_arch'], r['student']), []).append(r.get(metric))
             continue
         key = (r['teacher_arch'], r['student'], r.get('teacher_kind') or '-')
-        rows.setdefault(key, {}).setdefault(r['method'], []).append(r['top1'])
+        rows.setdefault(key, {}).setdefault(r['method'], []).append(r.get(metric))
     for (t, s) in alone:  # a pair with no distillation cell still gets its row
         rows.setdefault((t, s, 'vanilla'), {})
     table = []
@@ -340,8 +369,7 @@ def collect(work_dir: str) -> Dict:
         if ref:
             row['reference'] = dict(zip(REFERENCE_COLUMNS, ref))
         table.append(row)
-    return dict(work_dir=work_dir, rows=table,
-                metric="top-1 (%) of the last epoch's validation, mean +- std over seeds")
+    return dict(work_dir=work_dir, rows=table, metric=f'{METRICS[metric]}, mean +- std over seeds')
 
 
 def collected_markdown(collected: Dict) -> str:

@@ -68,7 +68,8 @@ def sokd_views(model, batch: Dict) -> List[Dict]:
             diagnostics={k: float(v) for k, v in terms['diagnostics'].items()},
             heat_s=out_s['heatmap'].max(1).values, heat_t=out_t['heatmap'].max(1).values,
             mask_s=terms['mask'][:, 0],
-            mask_t=area_mask(out_t['heatmap'], out_t['wh'], out_t['offset'], dam.topk)[:, 0]))
+            mask_t=area_mask(out_t['heatmap'], out_t['wh'], out_t['offset'], dam.topk,
+                             getattr(dam, 'box_rule', 'ours'))[:, 0]))
     return views
 
 
@@ -129,18 +130,17 @@ def draw_policy(model, out_dir: str) -> List[str]:
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    from sokd_mm.models.distillers.sokd import SUB_POLICIES
     paths = []
     for name, augmenter in model.distiller.augmenters.items():
         pi = augmenter.selection_probabilities().detach()
         prob = augmenter.probabilities().detach()
         mag = augmenter.magnitude.detach().clamp(0, 1)
-        labels = [' + '.join(augmenter.op_names(i)) for i in range(len(SUB_POLICIES))]
+        labels = [' + '.join(augmenter.op_names(i)) for i in range(len(augmenter.sub_policies))]
         order = torch.argsort(pi, descending=True)
         fig, (left, right) = plt.subplots(1, 2, figsize=(13, 9), sharey=True)
         y = range(len(order))
         left.barh(y, pi[order].numpy(), color='tab:blue')
-        left.axvline(1 / len(SUB_POLICIES), color='gray', ls='--', lw=1, label='uniform')
+        left.axvline(1 / len(augmenter.sub_policies), color='gray', ls='--', lw=1, label='uniform')
         left.set_yticks(list(y))
         left.set_yticklabels([labels[i] for i in order], fontsize=7)
         left.invert_yaxis()

@@ -11,7 +11,7 @@ import gzip
 import os.path as osp
 import struct
 import warnings
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import numpy as np
 from mmpretrain.datasets import FashionMNIST
@@ -53,13 +53,23 @@ class OfflineFashionMNIST(FashionMNIST):
         data_root: folder holding the four files (default ``data/fashion-mnist``); when it
             holds none of them and Debian's copy exists, that copy is read.
         split: ``'train'`` (60,000) or ``'test'`` (10,000).
+        index_range: ``(start, stop)``: only the split's images ``start <= i < stop`` (e.g. a
+            validation set held out of the training split: ``split='train',
+            index_range=(55000, 60000)``, with training on ``index_range=(0, 55000)`` or
+            ``indices=5000``); ``None``: all.
     """
 
     def __init__(self, data_root: str = 'data/fashion-mnist', split: str = 'train',
-                 **kwargs) -> None:
+                 index_range: Optional[Sequence[int]] = None, **kwargs) -> None:
         if split not in FILES:
             raise DatasetError(f"OfflineFashionMNIST: split must be 'train' or 'test', got "
                                f'{split!r}')
+        if index_range is not None and (
+                len(index_range) != 2 or not all(isinstance(i, int) for i in index_range)
+                or not 0 <= index_range[0] < index_range[1]):
+            raise DatasetError(f'OfflineFashionMNIST: index_range={index_range!r}; expected '
+                               '(start, stop) with 0 <= start < stop, e.g. (55000, 60000).')
+        self.index_range = tuple(index_range) if index_range is not None else None
         kwargs.pop('download', None)
         super().__init__(data_root=self.resolve_root(data_root), split=split, download=False,
                          **kwargs)
@@ -102,4 +112,11 @@ class OfflineFashionMNIST(FashionMNIST):
             raise DatasetError(f'{label_file} has labels outside 0..9: not Fashion-MNIST.')
         padded = np.pad(images, ((0, 0), (2, 2), (2, 2)))               # N x 32 x 32
         rgb = np.repeat(padded[..., None], 3, axis=3)                    # N x 32 x 32 x 3
-        return [{'img': img, 'gt_label': int(label)} for img, label in zip(rgb, labels)]
+        items = [{'img': img, 'gt_label': int(label)} for img, label in zip(rgb, labels)]
+        if self.index_range is not None:
+            start, stop = self.index_range
+            if stop > len(items):
+                raise DatasetError(f'OfflineFashionMNIST: index_range=({start}, {stop}) goes '
+                                   f'past the {len(items)} images of the {self.split} split.')
+            items = items[start:stop]
+        return items

@@ -21,7 +21,8 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
                   connector: str = 'ThreeBlockConvRegConnector',
                   area_weight: float = None, agreement_weight: float = None,
                   heatmap_weight: float = None,
-                  replaces_hint_loss: bool = False) -> Tuple[dict, dict, dict]:
+                  replaces_hint_loss: bool = False, op_set: str = 'reference',
+                  augment_ops='all', box_rule: str = 'reference') -> Tuple[dict, dict, dict]:
     """``(model, optim_wrapper, model_wrapper_cfg)`` that turn a distillation config into its
     SoKD version (METHODS.md section 2), to be assigned in a child config::
 
@@ -49,6 +50,12 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
             ``DEFAULT_WEIGHTS``).
         replaces_hint_loss: drop the baseline's own distillation losses (FitNet: L_DA
             replaces the plain hint loss).
+        op_set: the augmentation ops as the authors' code has them (``'reference'``) or with
+            per-image draws (``'ours'``); ``FeatureAugmenter``.
+        augment_ops: the ops the policy may choose (``'all'``, ``'spatial'``, ``'channel'`` or
+            a list of names; ablations).
+        box_rule: the reference DAM's box rule (``'reference'``: the authors' truncated
+            corners; ``'ours'``: every box holds its peak); the live DAM always uses ``'ours'``.
     """
     if dam not in DAM_MODES:
         raise ConfigError(f'sokd_settings: dam must be one of {DAM_MODES}, got {dam!r}')
@@ -61,11 +68,12 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
             weights[name] = value
     channels = int(teacher_shape[0])
     dam_cfg = dict(reference=dict(type='DistinctiveAreaModule', in_channels=channels,
-                                  num_classes=num_classes, topk=topk),
+                                  num_classes=num_classes, topk=topk, box_rule=box_rule),
                    live=dict(type='LiveDistinctiveAreaModule', in_channels=channels, topk=topk),
                    off=dict(type='WholeMapArea', in_channels=channels))[dam]
     hint = dict(student_recorder='hint', teacher_recorder='hint', connector='hint_connector',
-                dam=dam_cfg)
+                dam=dam_cfg, augmenter=dict(type='FeatureAugmenter', op_set=op_set,
+                                            ops=augment_ops))
     if not augment:
         hint['augmenter'] = None
         search_epochs = 0
@@ -101,7 +109,7 @@ def sokd_levels_settings(teacher_recorders: Sequence[str], apply_ops: bool = Fal
             SoKD-FitNet).
         search_epochs, search, student_lr, student_weight_decay: as ``sokd_settings``.
     """
-    augmenter = dict(type='FeatureAugmenter', apply_ops=apply_ops)
+    augmenter = dict(type='FeatureAugmenter', apply_ops=apply_ops, op_set='reference')
     distiller = dict(type='SoKDDistiller', augmented_teacher_recorders={
         name: dict(augmenter) for name in teacher_recorders})
     model = dict(type='SoKDDistill', search_epochs=search_epochs, search=search,

@@ -9,8 +9,14 @@ clamped to the map); the mask M (B x 1 x H x W) is the sum of their indicator ma
     L_D  = MSE(cat(hm, wh, off)(f_s), cat(hm, wh, off)(F~_t))       agreement ("mutual interest")
     L_DA = MSE(f_s * M, F~_t * M)                                    area-confined transfer
 
-A box covers the cells ``j`` with ``lo <= j < hi`` where ``lo = floor(c - s/2)`` and
-``hi = ceil(c + s/2)`` (per axis), clamped to the map and always containing the peak cell.
+Box rules (``BOX_RULES``), per axis, for a centre ``c`` (peak cell + offset) and size ``s``:
+
+- ``'reference'`` (the authors' ``area_utils.py``): the corners ``c - s/2`` and ``c + s/2`` are
+  clamped to ``[0, ...)`` and ``(..., size - 1]``, truncated with ``int()`` and both edges are
+  included: cells ``int(lo) <= j <= int(hi)``. With offsets above one cell a box can miss its
+  own peak cell, or be empty when the clamped left corner passes the right one.
+- ``'ours'``: cells ``floor(c - s/2) <= j < ceil(c + s/2)``, clamped to the map and always
+  stretched over the peak cell, so every box holds at least its peak.
 """
 from typing import Dict, Tuple
 
@@ -31,18 +37,28 @@ def _head(channels: int, out: int) -> nn.Sequential:
                          nn.Conv2d(channels, out, 1), nn.ReLU(inplace=True))
 
 
+BOX_RULES = ('reference', 'ours')
+
+
 def box_bounds(centre: torch.Tensor, size: torch.Tensor, peak: torch.Tensor,
-               limit: int) -> Tuple[torch.Tensor, torch.Tensor]:
-    """Integer cell range [lo, hi) of boxes along one axis (see module doc)."""
+               limit: int, rule: str = 'ours') -> Tuple[torch.Tensor, torch.Tensor]:
+    """Integer cell range [lo, hi) of boxes along one axis (see module doc); ``lo >= hi`` is an
+    empty box."""
+    if rule == 'reference':
+        # Heads end in a ReLU, so corners are >= 0 and truncation is the floor.
+        lo = torch.trunc((centre - size / 2).clamp(min=0)).long()
+        hi = torch.trunc((centre + size / 2).clamp(max=limit - 1)).long() + 1
+        return lo, hi
     lo = torch.floor(centre - size / 2).long().clamp(0, limit - 1)
     hi = torch.ceil(centre + size / 2).long().clamp(1, limit)
     return torch.minimum(lo, peak), torch.maximum(hi, peak + 1)
 
 
 def select_areas(heatmap: torch.Tensor, wh: torch.Tensor, offset: torch.Tensor,
-                 topk: int) -> Tuple[torch.Tensor, torch.Tensor]:
+                 topk: int, rule: str = 'ours') -> Tuple[torch.Tensor, torch.Tensor]:
     """``(mask, index)``: the B x 1 x H x W sum of the top-k boxes' indicator maps, built
-    without Python loops, and the B x k flat (channel, y, x) indices of the selected peaks."""
+    without Python loops, and the B x k flat (channel, y, x) indices of the selected peaks;
+    ``rule``: the box rule (module doc)."""
     b, k_cls, h, w = heatmap.shape
     if topk > h * w:
         raise DAMConfigError(f'DAM topk={topk} is larger than the {h} x {w} hint feature map: '
@@ -53,8 +69,8 @@ def select_areas(heatmap: torch.Tensor, wh: torch.Tensor, offset: torch.Tensor,
     ys, xs = pos // w, pos % w
     flat = lambda t: t.flatten(2).gather(2, pos.unsqueeze(1).expand(-1, 2, -1))  # noqa: E731
     size, off = flat(wh), flat(offset)                              # B x 2 x k
-    x_lo, x_hi = box_bounds(xs + off[:, 0], size[:, 0], xs, w)
-    y_lo, y_hi = box_bounds(ys + off[:, 1], size[:, 1], ys, h)
+    x_lo, x_hi = box_bounds(xs + off[:, 0], size[:, 0], xs, w, rule)
+    y_lo, y_hi = box_bounds(ys + off[:, 1], size[:, 1], ys, h, rule)
     grid_x = torch.arange(w, device=heatmap.device).view(1, 1, 1, w)
     grid_y = torch.arange(h, device=heatmap.device).view(1, 1, h, 1)
     in_x = (grid_x >= x_lo[..., None, None]) & (grid_x < x_hi[..., None, None])
@@ -63,9 +79,9 @@ def select_areas(heatmap: torch.Tensor, wh: torch.Tensor, offset: torch.Tensor,
 
 
 def area_mask(heatmap: torch.Tensor, wh: torch.Tensor, offset: torch.Tensor,
-              topk: int) -> torch.Tensor:
+              topk: int, rule: str = 'ours') -> torch.Tensor:
     """The B x 1 x H x W sum of the top-k boxes' indicator maps (see ``select_areas``)."""
-    return select_areas(heatmap, wh, offset, topk)[0]
+    return select_areas(heatmap, wh, offset, topk, rule)[0]
 
 
 def dam_diagnostics(heatmap: torch.Tensor, index: torch.Tensor) -> Dict[str, torch.Tensor]:
@@ -108,10 +124,17 @@ class DistinctiveAreaModule(nn.Module):
         in_channels: C of the (teacher-shaped) hint feature.
         num_classes: K heatmap channels (number of classes by default in the configs).
         topk: number of areas k (8).
+        box_rule: ``'reference'`` (the authors' corner truncation) or ``'ours'`` (every box
+            holds its peak cell); see the module doc.
     """
 
-    def __init__(self, in_channels: int, num_classes: int, topk: int = 8) -> None:
+    def __init__(self, in_channels: int, num_classes: int, topk: int = 8,
+                 box_rule: str = 'reference') -> None:
         super().__init__()
+        if box_rule not in BOX_RULES:
+            raise DAMConfigError(f'DistinctiveAreaModule: box_rule must be one of {BOX_RULES}, '
+                                 f'got {box_rule!r}')
+        self.box_rule = box_rule
         for name, value in (('in_channels', in_channels), ('num_classes', num_classes),
                             ('topk', topk)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -139,7 +162,7 @@ class DistinctiveAreaModule(nn.Module):
         agreement = F.mse_loss(cat[:len(student)], cat[len(student):])
         with torch.no_grad():
             mask, index = select_areas(out_s['heatmap'], out_s['wh'], out_s['offset'],
-                                       self.topk)
+                                       self.topk, self.box_rule)
             diagnostics = dam_diagnostics(out_s['heatmap'], index)
         area = F.mse_loss(student * mask, teacher * mask)
         return dict(losses=dict(area=area, agreement=agreement), mask=mask,

@@ -22,17 +22,26 @@ is saved with the module, so a resumed run draws exactly what an uninterrupted o
 """
 import itertools
 from dataclasses import dataclass
-from typing import Dict, List
+from typing import Dict, List, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
 from mmrazor.registry import MODELS
 
-from .feature_ops import OP_NAMES, apply_op
+from .feature_ops import OP_GROUPS, OP_NAMES, OP_SETS, apply_op
 from sokd_mm.errors import ConfigError
 
-SUB_POLICIES = tuple(itertools.combinations(range(len(OP_NAMES)), 2))  # 36 pairs
+SUB_POLICIES = tuple(itertools.combinations(range(len(OP_NAMES)), 2))  # 36 pairs of all nine
 EPS = 1e-6
+
+
+def resolve_ops(ops: Union[str, Sequence[str]]) -> Tuple[str, ...]:
+    """Op names of an ``ops`` setting (a group name or a list), in ``OP_NAMES`` order."""
+    names = OP_GROUPS.get(ops) if isinstance(ops, str) else tuple(ops)
+    if names is None or not set(names) <= set(OP_NAMES) or len(set(names)) < 2:
+        raise ConfigError(f'FeatureAugmenter: ops={ops!r}; expected one of {sorted(OP_GROUPS)} '
+                          f'or a list of at least two of {list(OP_NAMES)}')
+    return tuple(name for name in OP_NAMES if name in names)
 
 
 @dataclass
@@ -74,17 +83,30 @@ class FeatureAugmenter(nn.Module):
             authors' SoKD-ReviewKD code, where the ops never change the feature values and
             only the straight-through magnitude terms are added (the policy still learns
             through them and RELAX, but the teacher's feature is passed on unchanged).
+        op_set: ``'reference'`` (the authors' ops: Rotate's direction, Translate in grid units,
+            one Cutout square and one ChannelDrop set per batch) or ``'ours'`` (per-image
+            draws); see ``feature_ops.py``.
+        ops: the ops the policy chooses from: ``'all'`` (the nine), a group of ``OP_GROUPS``
+            (``'spatial'``, ``'channel'``) or a list of op names (ablations); the
+            sub-policies are their unordered pairs (36 for all nine).
     """
 
     def __init__(self, temperature: float = 0.5, init_alpha: float = 1e-3,
                  init_prob: float = 0.5, init_magnitude: float = 0.5, seed: int = None,
-                 apply_ops: bool = True) -> None:
+                 apply_ops: bool = True, op_set: str = 'reference',
+                 ops: Union[str, Sequence[str]] = 'all') -> None:
         super().__init__()
         if not 0 < init_prob < 1 or not 0 <= init_magnitude <= 1 or temperature <= 0:
             raise ConfigError('FeatureAugmenter: need 0 < init_prob < 1, 0 <= init_magnitude <= '
                              f'1 and temperature > 0; got {init_prob}, {init_magnitude}, '
                              f'{temperature}')
-        n = len(SUB_POLICIES)
+        if op_set not in OP_SETS:
+            raise ConfigError(f'FeatureAugmenter: op_set must be one of {sorted(OP_SETS)}, got '
+                              f'{op_set!r}')
+        self.op_set, self.ops = op_set, resolve_ops(ops)
+        positions = [OP_NAMES.index(name) for name in self.ops]
+        self.sub_policies = tuple(itertools.combinations(positions, 2))
+        n = len(self.sub_policies)
         self.temperature, self.apply_ops = temperature, bool(apply_ops)
         self.alpha = nn.Parameter(torch.full((n, ), float(init_alpha)))
         self.prob = nn.Parameter(torch.full((n, 2), float(init_prob)))
@@ -96,7 +118,7 @@ class FeatureAugmenter(nn.Module):
 
     # -- the distribution --------------------------------------------------------------------
     def op_names(self, sub_policy: int) -> tuple:
-        return tuple(OP_NAMES[i] for i in SUB_POLICIES[sub_policy])
+        return tuple(OP_NAMES[i] for i in self.sub_policies[sub_policy])
 
     def probabilities(self) -> torch.Tensor:
         return self.prob.clamp(EPS, 1 - EPS)
@@ -114,7 +136,7 @@ class FeatureAugmenter(nn.Module):
         g = self.generator
         shape = self.prob.shape
         u_bern, v_bern = torch.rand(shape, generator=g), torch.rand(shape, generator=g)
-        u_cat, v_cat = (torch.rand(len(SUB_POLICIES), generator=g).clamp(EPS, 1 - EPS)
+        u_cat, v_cat = (torch.rand(len(self.sub_policies), generator=g).clamp(EPS, 1 - EPS)
                         for _ in range(2))
         u_bern, v_bern = u_bern.clamp(EPS, 1 - EPS), v_bern.clamp(EPS, 1 - EPS)
         p = self.probabilities().detach().cpu()
@@ -137,9 +159,10 @@ class FeatureAugmenter(nn.Module):
         out = feature if feature.dim() == 4 else feature.reshape(*feature.shape[:2], 1, 1)
         applied = []
         for k in s.applied_ops():
-            name = OP_NAMES[SUB_POLICIES[s.choice][k]]
+            name = OP_NAMES[self.sub_policies[s.choice][k]]
             if self.apply_ops:
-                out = apply_op(name, out, float(mags[s.choice, k].detach()), op_gen)
+                out = apply_op(name, out, float(mags[s.choice, k].detach()), op_gen,
+                               self.op_set)
             applied.append(mags[s.choice, k])
         out = out.reshape(feature.shape)
         if magnitude_grad and applied:

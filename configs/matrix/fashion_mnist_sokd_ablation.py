@@ -1,0 +1,63 @@
+# Which part of SoKD costs the student accuracy: SoKD-FitNet taken apart on Fashion-MNIST,
+# ResNet20 -> ResNet8, at the budget of configs/matrix/fashion_mnist_cpu.py (students: the first
+# 5,000 training images, 10 epochs, steps at 6, 8, 9; SoKD search during the first epoch).
+#   python tools/run_matrix.py configs/matrix/fashion_mnist_sokd_ablation.py --jobs 2 --fast
+#   python tools/collect_results.py work_dirs/sokd_ablation_fashion_mnist --metric test_top1
+# Model selection never sees the test set: the last 5,000 training images are held out as the
+# validation split (`top1`), the teacher learns from the first 55,000, and every finished
+# student is then scored once on the 10,000 test images (`test_top1`, what the docs report).
+# One seed screens every variant; configs/matrix/fashion_mnist_sokd_plus.py runs 3 seeds of
+# what matters. Variants: configs/sokd/ablation/fashion_mnist/; results: docs/sokd_ablation.md.
+work_dir = 'work_dirs/sokd_ablation_fashion_mnist'
+launcher = 'none'
+seeds = [0]
+teacher_kinds = ['vanilla']
+test_after = True
+_holdout = (55000, 60000)
+cfg_options = {
+    'train_dataloader.dataset.indices': 5000,
+    'val_dataloader.dataset.split': 'train',
+    'val_dataloader.dataset.index_range': _holdout,
+    'train_cfg.max_epochs': 10,
+    'train_cfg.val_interval': 10,
+    'param_scheduler.milestones': [6, 8, 9],
+    'default_hooks.logger.interval': 50,
+    'default_hooks.checkpoint.interval': 5,
+}
+teachers = dict(resnet20=dict(vanilla=dict(
+    config='configs/vanilla/resnet20_fashion_mnist.py',
+    cfg_options={'train_dataloader.dataset.indices': None,
+                 'train_dataloader.dataset.index_range': (0, _holdout[0])})))
+_search = {'model.search_epochs': 1}
+_a = 'configs/sokd/ablation/fashion_mnist/sokd_fitnet_{}_r20_r8_fashion_mnist.py'
+
+
+def _variant(name, search=None):
+    return dict(config=_a.format(name), cfg_options=search or {})
+
+
+methods = dict(
+    student='configs/vanilla/resnet8_fashion_mnist.py',
+    kd='configs/kd/kd_r20_r8_fashion_mnist.py',
+    fitnet='configs/fitnet/fitnet_r20_r8_fashion_mnist.py',
+    sokd_fitnet=dict(config='configs/sokd/sokd_fitnet_r20_r8_fashion_mnist.py',
+                     cfg_options=_search),
+    sokd_kd=dict(config='configs/sokd/sokd_kd_r20_r8_fashion_mnist.py', cfg_options=_search),
+    sokd_fitnet_c1_whole_noaug=_variant('c1_whole_noaug'),
+    sokd_fitnet_c3_whole_noaug=_variant('c3_whole_noaug'),
+    sokd_fitnet_c3_whole_aug=_variant('c3_whole_aug', _search),
+    sokd_fitnet_c3_whole_aug_nosearch=_variant('c3_whole_aug', {'model.search_epochs': 0}),
+    sokd_fitnet_c3_whole_aug_search3=_variant('c3_whole_aug', {'model.search_epochs': 3}),
+    sokd_fitnet_c3_whole_aug_spatial=_variant('c3_whole_aug_spatial', _search),
+    sokd_fitnet_c3_whole_aug_channel=_variant('c3_whole_aug_channel', _search),
+    sokd_fitnet_c3_whole_aug_ours=_variant('c3_whole_aug_ours', _search),
+    sokd_fitnet_c3_ref_noaug=_variant('c3_ref_noaug'),
+    sokd_fitnet_c3_ref_noaug_ld10=_variant('c3_ref_noaug_ld10'),
+    sokd_fitnet_c3_ref_noaug_ld0=_variant('c3_ref_noaug_ld0'),
+    sokd_fitnet_c3_live_noaug=_variant('c3_live_noaug'),
+    sokd_fitnet_c1_whole_aug=_variant('c1_whole_aug', _search),
+    sokd_fitnet_c1_live_noaug=_variant('c1_live_noaug'),
+    sokd_fitnet_c1_ref_noaug=_variant('c1_ref_noaug'),
+    sokd_fitnet_c1_whole_noaug_w1000=_variant('c1_whole_noaug_w1000'),
+)
+pairs = [dict(teacher='resnet20', student='resnet8', methods=methods)]
