@@ -125,16 +125,34 @@ def _preact_features(net, x):
     return pre + [pooled.view(len(x), -1, 1, 1)]
 
 
+def _postact_features(net, x):
+    """Each stage's output (after its final ReLU), by hooks on the backbone's own stages, and
+    the pooled embedding."""
+    post = []
+    hooks = [getattr(net.backbone, f'layer{i}').register_forward_hook(
+        lambda m, inp, out: post.append(out.detach().clone())) for i in (1, 2, 3)]
+    with torch.no_grad():
+        pooled = net.neck(net.backbone(x))[-1]
+    for h in hooks:
+        h.remove()
+    return post + [pooled.view(len(x), -1, 1, 1)]
+
+
 @pytest.mark.parametrize('epoch,factor', [(1, 1 / 20), (10, 0.5), (30, 1.0)])
-def test_reviewkd_r56_r20_weight_warmup_and_preactivation_features(epoch, factor):
+def test_reviewkd_r56_r20_weight_warmup_teacher_preact_student_postact(epoch, factor):
+    """CIFAR ReviewKD as both references run it: the teacher's stages before their final ReLU,
+    the student's after it."""
     model = _build('reviewkd/reviewkd_r56_r20_cifar100.py')
     x, y, samples = _batch()
-    student_feats = _preact_features(model.student, x)
+    student_feats = _postact_features(model.student, x)
     teacher_feats = _preact_features(model.teacher, x)
     assert any((f < 0).any() for f in teacher_feats[:3])  # pre-activation: negatives kept
     _at_epoch(epoch)
     got = model.loss(x, samples)['distill.loss_review']
     review = model.distiller.distill_losses['loss_review']
+    for i in range(3):
+        record = model.distiller.get_record(f's{i}', True)
+        assert (record >= 0).all() and torch.equal(record, student_feats[i])
     reviewed = review.review(student_feats)
     expected = factor * 0.6 * sum(reference_hcl(s, t) for s, t in zip(reviewed, teacher_feats))
     assert torch.allclose(got, expected, rtol=1e-4), (got, expected)
