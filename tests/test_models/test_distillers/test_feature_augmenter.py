@@ -99,3 +99,32 @@ def test_apply_ops_false_keeps_values_and_passes_magnitude_gradients():
     applied.draw()
     x = torch.randn(2, 8, 4, 4) + 1
     assert not torch.allclose(applied(x), x)  # the same draw with apply_ops=True changes it
+
+
+def test_an_op_subset_gives_the_pairs_of_its_ops_only():
+    import pytest
+    from sokd_mm.errors import ConfigError
+    aug = FeatureAugmenter(ops='channel', seed=0)
+    assert len(aug.sub_policies) == 3 and aug.prob.shape == (3, 2)
+    names = {n for i in range(3) for n in aug.op_names(i)}
+    assert names == {'Noise', 'ChannelShuffle', 'ChannelDrop'}
+    for _ in range(20):
+        s = aug.draw()
+        assert set(aug.op_names(s.choice)) <= names
+    out = aug(torch.randn(2, 4, 8, 8), magnitude_grad=True)
+    assert out.shape == (2, 4, 8, 8)
+    aug.relax_gradients(1.0)  # the control variate is sized for 3 sub-policies
+    assert len(FeatureAugmenter(ops=['Rotate', 'Cutout', 'Noise']).sub_policies) == 3
+    for bad in ('colour', ['Rotate'], ['Rotate', 'Blur']):
+        with pytest.raises(ConfigError, match='ops='):
+            FeatureAugmenter(ops=bad)
+    with pytest.raises(ConfigError, match='op_set'):
+        FeatureAugmenter(op_set='paper')
+
+
+def test_shipped_sokd_configs_run_the_authors_ops_and_box_rule():
+    from mmengine.config import Config
+    from tests.conftest import REPO
+    for path in ('sokd/sokd_fitnet_r56_r20_cifar100.py', 'sokd/sokd_kd_r20_r8_fashion_mnist.py'):
+        hint = Config.fromfile(f'{REPO}/configs/{path}').model.distiller.sokd_hints.hint
+        assert hint.augmenter.op_set == 'reference' and hint.dam.box_rule == 'reference'
