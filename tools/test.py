@@ -13,7 +13,7 @@ import sokd_mm  # noqa: E402,F401
 from mmengine.config import DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from sokd_mm.apis import (close_process_group, load_config,  # noqa: E402
+from sokd_mm.apis import (close_process_group, fit_crd_memory, load_config,  # noqa: E402
                           prepare_distributed, teacher_from_checkpoint)
 from sokd_mm.errors import SokdError  # noqa: E402
 
@@ -36,6 +36,7 @@ def main(argv=None) -> None:
         raise SystemExit(f'Error: --out {args.out}: use a .json file for the metrics or a .pkl '
                          'file for the predictions.')
     cfg = load_config(args.config, args.cfg_options)
+    fit_crd_memory(cfg)  # the checkpoint's memory bank has one row per training image
     if not osp.isfile(args.checkpoint):
         raise SystemExit(f'Error: checkpoint {args.checkpoint} not found.')
     cfg.work_dir = args.work_dir or osp.join('work_dirs',

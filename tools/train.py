@@ -13,7 +13,7 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from sokd_mm.apis import (apply_fast_runtime, check_loss_weights, explain_build_error,  # noqa: E402
-                          close_process_group, load_config, prepare_distributed,
+                          close_process_group, fit_crd_memory, load_config, prepare_distributed,
                           student_optim_wrapper, teacher_from_checkpoint)
 from sokd_mm.engine.hooks import find_last_complete_checkpoint  # noqa: E402
 from sokd_mm.errors import SokdError  # noqa: E402
@@ -53,6 +53,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def build_config(args: argparse.Namespace) -> Config:
     cfg = load_config(args.config, args.cfg_options)
     check_loss_weights(cfg)
+    fit_crd_memory(cfg)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.amp:

@@ -10,12 +10,13 @@ model = dict(
     architecture=base_model('resnet20'),
     teacher=base_model('resnet56'),
     distiller=dict(connectors=dict(crd_student=dict(dim_in=64), crd_teacher=dict(dim_in=64))))
-# CRD draws its negatives by sample index: mmrazor's CRDDataset wraps the training set and
+# CRD draws its negatives by sample index: CRDContrastDataset (mmrazor's CRDDataset for any
+# class balance, sokd_mm/datasets/crd_dataset.py) wraps the training set and
 # PackInputs must keep the contrast indices.
 train_dataloader = dict(
     dataset=dict(
         _delete_=True,
-        type='mmrazor.CRDDataset',
+        type='mmrazor.CRDContrastDataset',
         dataset=dict(
             type='mmpretrain.OfflineCIFAR100',
             data_root='data/cifar100',

@@ -191,3 +191,34 @@ def teacher_from_checkpoint(cfg: Config, checkpoint: Optional[str]) -> bool:
     model['teacher_ckpt'] = None
     model['allow_random_teacher'] = True
     return True
+
+
+CRD_LOSSES = ('PackedCRDLoss', 'mmrazor.PackedCRDLoss')
+
+
+def fit_crd_memory(cfg: Config) -> Optional[int]:
+    """Size every CRD loss's memory bank (``sample_n``: one row per training image) from the
+    training set the run really uses, a ``dataset.indices`` subset included; return that size
+    (``None`` when the config has no CRD loss). The configs' value is only a placeholder:
+    a bank smaller than the data would index out of range, a larger one wastes memory."""
+    losses = cfg.get('model', {}).get('distiller', {}).get('distill_losses', {}) or {}
+    crd = [name for name, loss in losses.items()
+           if isinstance(loss, dict) and loss.get('type') in CRD_LOSSES]
+    if not crd:
+        return None
+    from mmengine.logging import print_log
+    from mmengine.registry import DATASETS, DefaultScope
+    dataset_cfg = cfg.train_dataloader.dataset
+    if 'CRD' in str(dataset_cfg.get('type', '')) and 'dataset' in dataset_cfg:
+        # The wrapped set (its length, without the contrast lists), with the wrapper's subset.
+        wrapper, dataset_cfg = dataset_cfg, dict(dataset_cfg.dataset)
+        if wrapper.get('indices') is not None:
+            dataset_cfg['indices'] = wrapper.indices
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope', 'mmrazor')):
+        size = len(DATASETS.build(dict(dataset_cfg)))
+    for name in crd:
+        if losses[name].get('sample_n') != size:
+            print_log(f'{name}: memory bank sized to the {size} training images '
+                      f'(sample_n {losses[name].get("sample_n")} -> {size})', logger='current')
+        losses[name]['sample_n'] = size
+    return size

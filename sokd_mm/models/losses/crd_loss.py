@@ -4,8 +4,11 @@ mmrazor's ``CRDLoss`` expects ``sample_idx`` and ``contrast_sample_idxs`` as ten
 data sample, but mmpretrain's ``PackInputs`` keeps ``sample_idx`` as an int and the contrast
 indices (added by mmrazor's ``CRDDataset``) as a numpy array. This subclass converts them; the
 contrastive objective itself is mmrazor's. mmrazor 1.0's ``CRDLoss`` stores ``loss_weight`` but
-never multiplies by it (the references weigh CRD 0.8): this subclass applies it.
+never multiplies by it (the references weigh CRD 0.8): this subclass applies it, and refuses
+a memory bank smaller than the indices it is given (``tools/train.py`` sizes it from the
+training set: ``fit_crd_memory``).
 """
+import numpy as np
 import torch
 from mmrazor.models.losses import CRDLoss
 from mmrazor.registry import MODELS
@@ -18,13 +21,21 @@ class PackedCRDLoss(CRDLoss):
 
     def forward(self, s_feats, t_feats, data_samples):
         device = s_feats.device
+        rows, last = self.contrast.memory_v1.size(0), -1
         for sample in data_samples:
             if 'sample_idx' not in sample:
                 raise ConfigError('CRD needs sample_idx on each data sample (keep it in '
                                  "PackInputs' meta_keys).")
-            sample.set_metainfo(dict(sample_idx=torch.as_tensor(sample.sample_idx,
-                                                                 device=device)))
+            # Checked on the host values (numpy / int), before they move to the device.
+            last = max(last, int(sample.sample_idx))
             if 'contrast_sample_idxs' in sample:
+                last = max(last, int(np.max(sample.contrast_sample_idxs)))
                 sample.set_metainfo(dict(contrast_sample_idxs=torch.as_tensor(
                     sample.contrast_sample_idxs, device=device)))
+            sample.set_metainfo(dict(sample_idx=torch.as_tensor(sample.sample_idx,
+                                                                 device=device)))
+        if last >= rows:
+            raise ConfigError(f'CRD memory bank has {rows} rows (sample_n) but the training set '
+                              f'has image {last}: set sample_n to the training set size or '
+                              'train through tools/train.py, which sizes it.')
         return self.loss_weight * super().forward(s_feats, t_feats, data_samples)

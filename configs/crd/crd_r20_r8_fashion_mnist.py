@@ -1,0 +1,32 @@
+# CRD, ResNet20 -> ResNet8 on Fashion-MNIST: the recipe of crd_r56_r20_cifar100.py (weight 0.8,
+# CE 1, 16,384 negatives, 128-d embeddings, temperature 0.07) with this data, its 15-epoch
+# schedule and 10 classes. The memory bank holds one row per training image (tools/train.py sizes
+# it, a train_dataloader.dataset.indices subset included).
+_base_ = [
+    '../_base_/distill/crd.py', '../_base_/datasets/fashion_mnist_bs64.py',
+    '../_base_/schedules/fashion_mnist_15e.py', '../_base_/default_runtime.py'
+]
+from sokd_mm.utils import base_model  # noqa: E402
+
+default_scope = 'mmrazor'
+model = dict(
+    architecture=base_model('resnet8', num_classes=10),
+    teacher=base_model('resnet20', num_classes=10),
+    distiller=dict(connectors=dict(crd_student=dict(dim_in=64), crd_teacher=dict(dim_in=64))))
+# CRD draws its negatives by sample index: CRDContrastDataset (sokd_mm/datasets/crd_dataset.py)
+# wraps the training set and PackInputs keeps the contrast indices.
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='mmrazor.CRDContrastDataset',
+        dataset=dict(
+            type='mmpretrain.OfflineFashionMNIST',
+            data_root=_base_.data_root,
+            split='train',
+            pipeline=_base_.train_pipeline[:-1] + [
+                dict(type='mmpretrain.PackInputs',
+                     meta_keys=('sample_idx', 'contrast_sample_idxs'))]),
+        neg_num=16384,
+        sample_mode='exact',
+        percent=1.0))
+val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
