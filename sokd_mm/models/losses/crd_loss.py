@@ -26,14 +26,13 @@ class PackedCRDLoss(CRDLoss):
             if 'sample_idx' not in sample:
                 raise ConfigError('CRD needs sample_idx on each data sample (keep it in '
                                  "PackInputs' meta_keys).")
-            # Checked on the host values (numpy / int), before they move to the device.
-            last = max(last, int(sample.sample_idx))
-            if 'contrast_sample_idxs' in sample:
-                last = max(last, int(np.max(sample.contrast_sample_idxs)))
-                sample.set_metainfo(dict(contrast_sample_idxs=torch.as_tensor(
-                    sample.contrast_sample_idxs, device=device)))
-            sample.set_metainfo(dict(sample_idx=torch.as_tensor(sample.sample_idx,
-                                                                 device=device)))
+            # Checked on the host values (numpy / int) as they move to the device; a sample
+            # seen before (SoKD's search reads the losses twice) holds tensors already.
+            for key in ('sample_idx', 'contrast_sample_idxs'):
+                value = sample.get(key)
+                if value is not None and not isinstance(value, torch.Tensor):
+                    last = max(last, int(np.max(value)))
+                    sample.set_metainfo({key: torch.as_tensor(value, device=device)})
         if last >= rows:
             raise ConfigError(f'CRD memory bank has {rows} rows (sample_n) but the training set '
                               f'has image {last}: set sample_n to the training set size or '
