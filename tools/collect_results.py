@@ -1,7 +1,9 @@
 """Turn a matrix work dir into the paper-style table (mean +- std over seeds, METHODS.md
 reference numbers alongside): `python tools/collect_results.py WORK_DIR` writes
 WORK_DIR/results.md and WORK_DIR/results.json (`--metric test_top1`: the test-split scores of a
-SPEC with `test_after = True`, written to results_test_top1.md/.json)."""
+SPEC with `test_after = True`, written to results_test_top1.md/.json; `--by-method`: one row per
+method with held-out and test top-1 and the first/last epoch's logged terms, for ablations,
+written to results_methods.md/.json)."""
 import argparse
 import json
 import os.path as osp
@@ -16,18 +18,30 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('work_dir')
     parser.add_argument('--metric', choices=sorted(METRICS), default='top1')
+    parser.add_argument('--by-method', action='store_true')
     args = parser.parse_args(argv)
     if not osp.isdir(args.work_dir):
         raise SystemExit(f'Error: {args.work_dir} is not a directory')
+    if args.by_method:
+        from sokd_mm.apis.method_table import collect_methods, methods_markdown
+        try:
+            collected = collect_methods(args.work_dir)
+        except ValueError as error:
+            raise SystemExit(f'Error: {error}') from None
+        _write(args.work_dir, 'results_methods', collected, methods_markdown(collected))
+        return
     try:
         collected = collect(args.work_dir, args.metric)
     except ValueError as error:
         raise SystemExit(f'Error: {error}') from None
-    table = collected_markdown(collected)
     stem = 'results' if args.metric == 'top1' else f'results_{args.metric}'
-    with open(osp.join(args.work_dir, stem + '.md'), 'w') as f:
+    _write(args.work_dir, stem, collected, collected_markdown(collected))
+
+
+def _write(work_dir: str, stem: str, collected: dict, table: str) -> None:
+    with open(osp.join(work_dir, stem + '.md'), 'w') as f:
         f.write(table + '\n')
-    with open(osp.join(args.work_dir, stem + '.json'), 'w') as f:
+    with open(osp.join(work_dir, stem + '.json'), 'w') as f:
         json.dump(collected, f, indent=2)
     print(table)
 

@@ -83,3 +83,20 @@ def test_wrong_headers_and_sizes_are_explained(tmp_path):
 def test_unknown_split_is_refused(fashion_mnist_root):
     with pytest.raises(DatasetError, match="split must be 'train' or 'test'"):
         OfflineFashionMNIST(data_root=fashion_mnist_root, split='val')
+
+
+def test_index_range_holds_out_a_validation_split_disjoint_from_training(fashion_mnist_root):
+    full = OfflineFashionMNIST(data_root=fashion_mnist_root, split='train')
+    train = OfflineFashionMNIST(data_root=fashion_mnist_root, split='train', indices=40)
+    held_out = OfflineFashionMNIST(data_root=fashion_mnist_root, split='train',
+                                   index_range=(48, 64))
+    assert len(held_out) == 16
+    # the same images as positions 48..63 of the split, none of the 40 trained on
+    for i in range(16):
+        assert np.array_equal(held_out.get_data_info(i)['img'], full.get_data_info(48 + i)['img'])
+    trained = {full.get_data_info(i)['img'].tobytes() for i in range(len(train))}
+    assert not trained & {held_out.get_data_info(i)['img'].tobytes() for i in range(16)}
+    assert held_out[3]['sample_idx'] == 3  # positions of the split it forms
+    for bad in ((10, 5), (0, 65), (3, )):
+        with pytest.raises(DatasetError, match='index_range'):
+            OfflineFashionMNIST(data_root=fashion_mnist_root, split='train', index_range=bad)

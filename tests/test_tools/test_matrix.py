@@ -139,3 +139,40 @@ def test_slots_pin_gpus_and_share_cpu_threads(monkeypatch):
     assert all(e['OMP_NUM_THREADS'] == '4' for e in envs)
     assert 'CUDA_VISIBLE_DEVICES' not in _slot_env(0, jobs=2, gpus=[]) or \
         os.environ.get('CUDA_VISIBLE_DEVICES') is not None
+
+
+def test_held_out_validation_and_test_after_report_both_scores(tmp_path, fashion_mnist_root):
+    """A SPEC that validates on images held out of the training split (``top1``) also scores
+    every finished student once on the test split (``test_top1``), as tools/test.py does."""
+    from sokd_mm.apis.matrix import collect
+    data = {f'{loader}.dataset.data_root': fashion_mnist_root
+            for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')}
+    spec = tmp_path / 'spec.py'
+    spec.write_text(f"""
+work_dir = {str(tmp_path / 'm')!r}
+seeds = [0]
+test_after = True
+cfg_options = {{**{data!r}, 'train_dataloader.dataset.indices': 40,
+                'val_dataloader.dataset.split': 'train',
+                'val_dataloader.dataset.index_range': (48, 64),
+                'train_cfg.max_epochs': 1, 'train_dataloader.batch_size': 20}}
+teachers = dict(resnet8=dict(vanilla='configs/vanilla/resnet8_fashion_mnist.py'))
+pairs = [dict(teacher='resnet8', student='resnet8', methods=dict(
+    student='configs/vanilla/resnet8_fashion_mnist.py',
+    kd=dict(config='configs/kd/kd_r20_r8_fashion_mnist.py',
+            cfg_options={{'model.teacher.backbone.depth': 8}})))]
+""")
+    run_tool([PYTHON, f'{REPO}/tools/run_matrix.py', str(spec)], timeout=600)
+    for name in ('resnet8_resnet8_student_seed0', 'resnet8_resnet8_kd_vanilla_seed0'):
+        result = json.load(open(tmp_path / 'm' / name / 'result.json'))
+        test = run_tool([PYTHON, f'{REPO}/tools/test.py', f"{REPO}/{result['config']}",
+                         result['checkpoint'], '--work-dir', str(tmp_path / 't'), '--out',
+                         str(tmp_path / 't' / 'm.json'), '--cfg-options',
+                         *[f'{k}={v}' for k, v in data.items()]])
+        assert test.returncode == 0
+        assert result['test_top1'] == json.load(open(tmp_path / 't' / 'm.json'))['accuracy/top1']
+        # 16 held-out images (multiples of 6.25%) vs 32 test images (multiples of 3.125%)
+        assert (result['top1'] / 6.25).is_integer()
+    row = collect(str(tmp_path / 'm'), 'test_top1')['rows'][0]
+    assert row['methods']['kd']['mean'] == json.load(open(
+        tmp_path / 'm' / 'resnet8_resnet8_kd_vanilla_seed0' / 'result.json'))['test_top1']
