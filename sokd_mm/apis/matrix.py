@@ -14,7 +14,9 @@ A SPEC is a Python config::
     seeds = [0, 1, 2]
     cfg_options = dict()            # for every run, e.g. data roots
     train_args = []                 # tools/train.py flags for every run, e.g. ['--fast']
-    # any config entry may also be dict(config='...', cfg_options=dict(...)) for that run only
+    # any config entry may also be dict(config='...', cfg_options=dict(...)) for that run only,
+    # and train_args=[...] to replace the SPEC's flags for it (e.g. [] for CRD, whose dataset
+    # wrapper the fast runtime refuses)
     launcher = 'none'               # or 'dist' (tools/dist_train.sh, `gpus` each) or 'slurm'
     gpus = 1
     test_after = False              # True: also score each student's final checkpoint on the
@@ -66,13 +68,16 @@ class Cell:
     teacher: Optional[str] = None  # name of the teacher cell it distils from
     info: Dict = field(default_factory=dict)
     options: Dict = field(default_factory=dict)
+    train_args: Optional[List[str]] = None  # None: the SPEC's
 
 
 def _entry(entry) -> tuple:
-    """(config path, its own cfg_options) of a SPEC config entry."""
+    """(config path, its own cfg_options, its own train_args or None) of a SPEC config entry."""
     if isinstance(entry, str):
-        return entry, {}
-    return entry['config'], dict(entry.get('cfg_options', {}))
+        return entry, {}, None
+    args = entry.get('train_args')
+    return (entry['config'], dict(entry.get('cfg_options', {})),
+            None if args is None else [str(a) for a in args])
 
 
 def load_spec(path: str) -> Config:
@@ -92,15 +97,16 @@ def plan(spec: Config) -> List[Cell]:
         for kind in kinds:
             if kind not in configs:
                 raise ValueError(f'SPEC: teacher {arch} has no {kind!r} config')
-            config, options = _entry(configs[kind])
+            config, options, args = _entry(configs[kind])
             cells.append(Cell(f'teacher_{arch}_{kind}', config, teacher_seed, 'teacher',
-                              info=dict(arch=arch, kind=kind), options=options))
+                              info=dict(arch=arch, kind=kind), options=options,
+                              train_args=args))
     # Seeds outermost: every cell gets its first seed before any gets its second, so a table
     # collected from an unfinished matrix has every cell, with fewer seeds.
     for seed in spec.seeds:
         for pair in spec.pairs:
             for method, entry in pair['methods'].items():
-                config, options = _entry(entry)
+                config, options, args = _entry(entry)
                 needs_teacher = method != 'student'
                 for kind in (kinds if needs_teacher else [None]):
                     teacher = f"teacher_{pair['teacher']}_{kind}" if needs_teacher else None
@@ -109,7 +115,8 @@ def plan(spec: Config) -> List[Cell]:
                         f"{pair['teacher']}_{pair['student']}_{method}{suffix}_seed{seed}",
                         config, seed, 'student', teacher,
                         info=dict(teacher_arch=pair['teacher'], student=pair['student'],
-                                  method=method, teacher_kind=kind), options=options))
+                                  method=method, teacher_kind=kind), options=options,
+                        train_args=args))
     return cells
 
 
@@ -130,7 +137,7 @@ def _command(spec: Config, cell: Cell, work_dir: str, teacher_ckpt: Optional[str
             '--work-dir', work_dir]
     if find_last_complete_checkpoint(work_dir):
         args.append('--resume')
-    args += [*_train_args(spec), '--cfg-options', *options]
+    args += [*_train_args(spec, cell), '--cfg-options', *options]
     launcher = spec.get('launcher', 'none')
     if launcher == 'dist':
         return ['bash', osp.join(REPO, 'tools', 'dist_train.sh'), args[0],
@@ -153,7 +160,9 @@ def _cell_options(spec: Config, cell: Cell, teacher_ckpt: Optional[str]) -> Dict
             for k, v in options.items()}
 
 
-def _train_args(spec: Config) -> List[str]:
+def _train_args(spec: Config, cell: Optional[Cell] = None) -> List[str]:
+    if cell is not None and cell.train_args is not None:
+        return list(cell.train_args)
     return [str(a) for a in spec.get('train_args', [])]
 
 
@@ -164,7 +173,7 @@ def _claim(spec: Config, cell: Cell, results: Dict) -> None:
     teacher_ckpt = results[cell.teacher]['checkpoint'] if cell.teacher else None
     config = cell.config if osp.isabs(cell.config) else osp.join(REPO, cell.config)
     fingerprint = run_fingerprint(config, _cell_options(spec, cell, teacher_ckpt),
-                                  _train_args(spec))
+                                  _train_args(spec, cell))
     claim_run_dir(osp.join(spec.work_dir, cell.name), fingerprint, what=f'cell {cell.name}')
 
 

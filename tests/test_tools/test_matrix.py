@@ -176,3 +176,24 @@ pairs = [dict(teacher='resnet8', student='resnet8', methods=dict(
     row = collect(str(tmp_path / 'm'), 'test_top1')['rows'][0]
     assert row['methods']['kd']['mean'] == json.load(open(
         tmp_path / 'm' / 'resnet8_resnet8_kd_vanilla_seed0' / 'result.json'))['test_top1']
+
+
+def test_an_entry_can_replace_the_specs_train_args(tmp_path):
+    """CRD's dataset wrapper is refused by the fast runtime: its entry runs without --fast
+    while the other cells keep it, and its fingerprint says so."""
+    from sokd_mm.apis.matrix import _command, load_spec, plan
+    spec_path = tmp_path / 'spec.py'
+    spec_path.write_text(f"""
+work_dir = {str(tmp_path / 'm')!r}
+seeds = [0]
+train_args = ['--fast']
+teachers = dict(resnet20=dict(vanilla='configs/vanilla/resnet20_fashion_mnist.py'))
+pairs = [dict(teacher='resnet20', student='resnet8', methods=dict(
+    kd='configs/kd/kd_r20_r8_fashion_mnist.py',
+    crd=dict(config='configs/crd/crd_r20_r8_fashion_mnist.py', train_args=[])))]
+""")
+    spec = load_spec(str(spec_path))
+    commands = {c.name: _command(spec, c, str(tmp_path / c.name), 'x.pth') for c in plan(spec)}
+    assert '--fast' in commands['teacher_resnet20_vanilla']
+    assert '--fast' in commands['resnet20_resnet8_kd_vanilla_seed0']
+    assert '--fast' not in commands['resnet20_resnet8_crd_vanilla_seed0']
