@@ -22,7 +22,8 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
                   area_weight: float = None, agreement_weight: float = None,
                   heatmap_weight: float = None,
                   replaces_hint_loss: bool = False, op_set: str = 'reference',
-                  augment_ops='all', box_rule: str = 'reference') -> Tuple[dict, dict, dict]:
+                  augment_ops='all', box_rule: str = 'reference',
+                  area_mix: float = 1.0) -> Tuple[dict, dict, dict]:
     """``(model, optim_wrapper, model_wrapper_cfg)`` that turn a distillation config into its
     SoKD version (METHODS.md section 2), to be assigned in a child config::
 
@@ -56,6 +57,8 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
             a list of names; ablations).
         box_rule: the reference DAM's box rule (``'reference'``: the authors' truncated
             corners; ``'ours'``: every box holds its peak); the live DAM always uses ``'ours'``.
+        area_mix: the live DAM's share of L_DA on the areas (1: areas only; below 1 the rest
+            of the map keeps ``1 - area_mix`` of FitNet's weight).
     """
     if dam not in DAM_MODES:
         raise ConfigError(f'sokd_settings: dam must be one of {DAM_MODES}, got {dam!r}')
@@ -69,7 +72,8 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
     channels = int(teacher_shape[0])
     dam_cfg = dict(reference=dict(type='DistinctiveAreaModule', in_channels=channels,
                                   num_classes=num_classes, topk=topk, box_rule=box_rule),
-                   live=dict(type='LiveDistinctiveAreaModule', in_channels=channels, topk=topk),
+                   live=dict(type='LiveDistinctiveAreaModule', in_channels=channels, topk=topk,
+                             area_mix=area_mix),
                    off=dict(type='WholeMapArea', in_channels=channels))[dam]
     hint = dict(student_recorder='hint', teacher_recorder='hint', connector='hint_connector',
                 dam=dam_cfg, augmenter=dict(type='FeatureAugmenter', op_set=op_set,

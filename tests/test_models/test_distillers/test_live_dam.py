@@ -84,3 +84,20 @@ def test_whole_map_ablation_is_plain_mse():
     out = WholeMapArea(in_channels=4).losses(s, t)
     assert set(out['losses']) == {'area'}
     assert torch.allclose(out['losses']['area'], F.mse_loss(s, t))
+
+
+def test_area_mix_blends_the_whole_map_and_the_areas():
+    import pytest
+    from sokd_mm.models.distillers.sokd.dam import DAMConfigError
+    from sokd_mm.models.distillers.sokd.live_dam import mass_normalised_mse
+    torch.manual_seed(0)
+    s, t = torch.randn(2, 4, 8, 8), torch.randn(2, 4, 8, 8)
+    mask = torch.zeros(2, 1, 8, 8)
+    mask[:, :, :2, :2] = 1
+    whole = torch.nn.functional.mse_loss(s, t)
+    areas = mass_normalised_mse(s, t, mask)
+    assert torch.allclose(mass_normalised_mse(s, t, mask, 0.0), whole)
+    assert torch.allclose(mass_normalised_mse(s, t, mask, 0.5), 0.5 * whole + 0.5 * areas)
+    assert LiveDistinctiveAreaModule(4, area_mix=0.5).area_mix == 0.5
+    with pytest.raises(DAMConfigError, match='area_mix'):
+        LiveDistinctiveAreaModule(4, area_mix=1.5)

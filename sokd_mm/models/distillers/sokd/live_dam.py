@@ -56,9 +56,12 @@ def teacher_attention(feature: torch.Tensor) -> torch.Tensor:
 
 
 def mass_normalised_mse(student: torch.Tensor, teacher: torch.Tensor,
-                        mask: torch.Tensor) -> torch.Tensor:
-    """mean((M / mean_hw(M)) * (f_s - F~_t)^2): FitNet's MSE when M covers the map."""
+                        mask: torch.Tensor, mix: float = 1.0) -> torch.Tensor:
+    """mean(W * (f_s - F~_t)^2) with ``W = (1 - mix) + mix * M / mean_hw(M)``: FitNet's MSE
+    when M covers the map or ``mix = 0``; ``mix = 1`` confines the hint to the areas."""
     weight = mask / mask.flatten(1).mean(dim=1).clamp_min(1e-12).view(-1, 1, 1, 1)
+    if mix != 1.0:
+        weight = (1.0 - mix) + mix * weight
     return (weight * (student - teacher).pow(2)).mean()
 
 
@@ -68,11 +71,19 @@ class LiveDistinctiveAreaModule(nn.Module):
         in_channels: C of the (teacher-shaped) hint feature.
         topk: number of areas k (8).
         initial_box_fraction: initial box side as a fraction of the map (0.25).
+        area_mix: share of L_DA's weight on the areas (1: the areas only; 0.5: half the weight
+            spread over the whole map, half on the areas, so the areas are emphasised and
+            the rest of the map still transfers; see ``mass_normalised_mse``).
     """
 
     def __init__(self, in_channels: int, topk: int = 8,
-                 initial_box_fraction: float = 0.25) -> None:
+                 initial_box_fraction: float = 0.25, area_mix: float = 1.0) -> None:
         super().__init__()
+        if isinstance(area_mix, bool) or not isinstance(area_mix, (int, float)) \
+                or not 0 <= area_mix <= 1:
+            raise DAMConfigError(f'LiveDistinctiveAreaModule: area_mix must be in [0, 1], got '
+                                 f'{area_mix!r}')
+        self.area_mix = float(area_mix)
         for name, value in (('in_channels', in_channels), ('topk', topk)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise DAMConfigError(f'LiveDistinctiveAreaModule: {name} must be a positive '
@@ -109,7 +120,7 @@ class LiveDistinctiveAreaModule(nn.Module):
             mask, index = select_areas(both['heatmap'][:n], both['wh'][:n],
                                        both['offset'][:n], self.topk)
             diagnostics = dam_diagnostics(both['heatmap'][:n], index)
-        area = mass_normalised_mse(student, teacher, mask)
+        area = mass_normalised_mse(student, teacher, mask, self.area_mix)
         return dict(losses=dict(area=area, agreement=agreement, heatmap=heatmap), mask=mask,
                     diagnostics=diagnostics)
 
