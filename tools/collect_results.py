@@ -19,6 +19,8 @@ def main(argv=None) -> None:
     parser.add_argument('work_dir')
     parser.add_argument('--metric', choices=sorted(METRICS), default='top1')
     parser.add_argument('--by-method', action='store_true')
+    parser.add_argument('--spec', help='with --by-method: rows in the order of this SPEC\'s '
+                        'methods (default: alphabetical)')
     args = parser.parse_args(argv)
     if not osp.isdir(args.work_dir):
         raise SystemExit(f'Error: {args.work_dir} is not a directory')
@@ -28,7 +30,13 @@ def main(argv=None) -> None:
             collected = collect_methods(args.work_dir)
         except ValueError as error:
             raise SystemExit(f'Error: {error}') from None
-        _write(args.work_dir, 'results_methods', collected, methods_markdown(collected))
+        if args.spec:
+            from sokd_mm.apis.matrix import load_spec
+            listed = [m for pair in load_spec(args.spec).pairs for m in pair['methods']]
+            collected['order'] = [m for m in listed if m in collected['methods']] + sorted(
+                set(collected['methods']) - set(listed))
+        _write(args.work_dir, 'results_methods', collected,
+               methods_markdown(collected, collected.get('order')))
         return
     try:
         collected = collect(args.work_dir, args.metric)

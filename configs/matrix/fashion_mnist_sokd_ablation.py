@@ -36,6 +36,11 @@ def _variant(name, search=None):
     return dict(config=_a.format(name), cfg_options=search or {})
 
 
+def _kd_variant(name, search=None):
+    return dict(config=_a.format(name).replace('sokd_fitnet_', 'sokd_kd_'),
+                cfg_options=search or {})
+
+
 methods = dict(
     student='configs/vanilla/resnet8_fashion_mnist.py',
     kd='configs/kd/kd_r20_r8_fashion_mnist.py',
@@ -59,5 +64,12 @@ methods = dict(
     sokd_fitnet_c1_live_noaug=_variant('c1_live_noaug'),
     sokd_fitnet_c1_ref_noaug=_variant('c1_ref_noaug'),
     sokd_fitnet_c1_whole_noaug_w1000=_variant('c1_whole_noaug_w1000'),
+    # candidates for a student-oriented SoKD, chosen on the held-out top-1
+    sokd_fitnet_c1_live_mix_noaug=_variant('c1_live_mix_noaug'),
+    sokd_fitnet_c1_whole_aug_spatial=_variant('c1_whole_aug_spatial', _search),
+    sokd_fitnet_c1_live_mix_aug_spatial=_variant('c1_live_mix_aug_spatial', _search),
+    sokd_kd_c1_whole_noaug=_kd_variant('c1_whole_noaug'),
+    sokd_kd_c1_whole_noaug_w10=_kd_variant('c1_whole_noaug_w10'),
+    sokd_kd_c1_live_mix_noaug=_kd_variant('c1_live_mix_noaug'),
 )
 pairs = [dict(teacher='resnet20', student='resnet8', methods=methods)]
