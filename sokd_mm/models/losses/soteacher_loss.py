@@ -8,7 +8,8 @@
     tau = 1/(1 + e), e>1 (ensemble_mode='reference': the authors' code; epoch 1 overwrites)
 
     lambda_CR(e) = lambda_CR * e/E                      'linear' (default)
-                 = lambda_CR * [e >= start_epoch]       'step'
+                 = lambda_CR * [e > start_epoch]        'step' (the authors' scheduler steps
+                                                         after each epoch: on from start_epoch + 1)
                  = lambda_CR * cos((1 - e/E) pi/2)      'cosine'
                  = lambda_CR * sqrt(1 - (1 - e/E)^2)    'cycle'
 
@@ -54,7 +55,8 @@ def cr_weight(schedule: str, lambda_cr: float, epoch: int, max_epochs: int,
     if schedule == 'linear':
         return lambda_cr * progress
     if schedule == 'step':
-        return lambda_cr if epoch >= start_epoch else 0.0
+        # The authors' scheduler steps after each epoch: 0 up to and including start_epoch.
+        return lambda_cr if epoch > start_epoch else 0.0
     if schedule == 'cosine':
         return lambda_cr * math.cos((1 - progress) * math.pi / 2)
     if schedule == 'cycle':
@@ -81,7 +83,8 @@ class SoTeacherLoss(nn.Module):
         lambda_lr: Lipschitz weight (default 1e-5, the authors' code; their paper sweeps
             about 0.5e-6 .. 2e-6).
         cr_schedule: ``'linear'``, ``'step'``, ``'cosine'`` or ``'cycle'``.
-        start_epoch: first epoch with consistency for ``'step'``.
+        start_epoch: for ``'step'``, the last epoch without consistency (the authors' 50: on
+            from epoch 51).
         ensemble_mode: ``'running_mean'`` (tau = 1/e) or ``'reference'`` (tau = 1/(1+e)).
         ensemble_device: ``None`` (the logits' device) or e.g. ``'cpu'``.
         ensemble_dtype: ``'float32'`` or ``'float16'``.

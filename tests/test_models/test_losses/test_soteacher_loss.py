@@ -66,18 +66,23 @@ def test_consistency_term_value_and_gradient_through_p_only():
     assert torch.allclose(logits.grad, expected, atol=1e-6)
 
 
+EPOCHS = (1, 49, 50, 51, 100)
+
+
 @pytest.mark.parametrize('schedule,expected', [
-    ('linear', [1.5 * e / 100 for e in (1, 49, 50, 100)]),
-    ('step', [0.0, 0.0, 1.5, 1.5]),
-    ('cosine', [1.5 * math.cos((1 - e / 100) * math.pi / 2) for e in (1, 49, 50, 100)]),
-    ('cycle', [1.5 * math.sqrt(1 - (1 - e / 100) ** 2) for e in (1, 49, 50, 100)]),
+    ('linear', [1.5 * e / 100 for e in EPOCHS]),
+    # the authors' scheduler steps after each epoch: off through epoch 50, on from 51
+    ('step', [0.0, 0.0, 0.0, 1.5, 1.5]),
+    ('cosine', [1.5 * math.cos((1 - e / 100) * math.pi / 2) for e in EPOCHS]),
+    ('cycle', [1.5 * math.sqrt(1 - (1 - e / 100) ** 2) for e in EPOCHS]),
 ])
 def test_cr_schedules(schedule, expected):
-    got = [cr_weight(schedule, 1.5, e, 100, start_epoch=50) for e in (1, 49, 50, 100)]
+    got = [cr_weight(schedule, 1.5, e, 100, start_epoch=50) for e in EPOCHS]
     assert got == pytest.approx(expected)
     loss = make(cr_schedule=schedule, lambda_cr=1.5)
-    loss.set_epoch(50, 100)
-    assert loss.current_lambda_cr == pytest.approx(expected[2])
+    for epoch, weight in zip(EPOCHS, expected):
+        loss.set_epoch(epoch, 100)
+        assert loss.current_lambda_cr == pytest.approx(weight)
 
 
 def test_lipschitz_term_uses_the_given_model():
