@@ -53,6 +53,10 @@ methods = dict(
     sokd_fitnet_c3_whole_aug=_variant('c3_whole_aug', _search),
     sokd_fitnet_c3_whole_aug_nosearch=_variant('c3_whole_aug', {'model.search_epochs': 0}),
     sokd_fitnet_c3_whole_aug_search3=_variant('c3_whole_aug', {'model.search_epochs': 3}),
+    sokd_fitnet_c3_whole_aug_first_order=_variant(
+        'c3_whole_aug', {**_search, 'model.search': 'first_order'}),
+    sokd_fitnet_c3_whole_aug_second_order=_variant(
+        'c3_whole_aug', {**_search, 'model.search': 'second_order'}),
     sokd_fitnet_c3_whole_aug_spatial=_variant('c3_whole_aug_spatial', _search),
     sokd_fitnet_c3_whole_aug_channel=_variant('c3_whole_aug_channel', _search),
     sokd_fitnet_c3_whole_aug_ours=_variant('c3_whole_aug_ours', _search),
