@@ -75,5 +75,9 @@ methods = dict(
     sokd_kd_c1_whole_noaug=_kd_variant('c1_whole_noaug'),
     sokd_kd_c1_whole_noaug_w10=_kd_variant('c1_whole_noaug_w10'),
     sokd_kd_c1_live_mix_noaug=_kd_variant('c1_live_mix_noaug'),
+    # the hint's weight, after KD + a weight-10 hint led the candidates
+    sokd_fitnet_c1_whole_noaug_w10=_variant('c1_whole_noaug_w10'),
+    sokd_fitnet_c1_whole_noaug_w30=_variant('c1_whole_noaug_w30'),
+    sokd_kd_c1_whole_noaug_w30=_kd_variant('c1_whole_noaug_w30'),
 )
 pairs = [dict(teacher='resnet20', student='resnet8', methods=methods)]
