@@ -79,5 +79,9 @@ methods = dict(
     sokd_fitnet_c1_whole_noaug_w10=_variant('c1_whole_noaug_w10'),
     sokd_fitnet_c1_whole_noaug_w30=_variant('c1_whole_noaug_w30'),
     sokd_kd_c1_whole_noaug_w30=_kd_variant('c1_whole_noaug_w30'),
+    sokd_fitnet_c1_whole_aug_spatial_w10=_variant('c1_whole_aug_spatial_w10', _search),
+    sokd_fitnet_c1_live_mix_noaug_w10=_variant('c1_live_mix_noaug_w10'),
+    sokd_kd_c1_whole_aug_spatial_w10=_kd_variant('c1_whole_aug_spatial_w10', _search),
+    sokd_kd_c1_live_mix_noaug_w10=_kd_variant('c1_live_mix_noaug_w10'),
 )
 pairs = [dict(teacher='resnet20', student='resnet8', methods=methods)]
