@@ -1,6 +1,7 @@
 # Fashion-MNIST on CPU: standard and SoTeacher ResNet20 teachers x {ResNet8 alone, KD, FitNet,
-# DKD, CRD, SoKD-CRD, SoKD-FitNet and SoKD-KD with the authors' DAM and with our live DAM} x 3
-# seeds.
+# DKD, CRD, SoKD-CRD, SoKD-FitNet and SoKD-KD with the authors' DAM and with our live DAM,
+# SoKD+-FitNet and SoKD+-KD} x 3 seeds. CRD's cells train without --fast (its dataset wrapper is
+# refused there).
 #   python tools/run_matrix.py configs/matrix/fashion_mnist_cpu.py --jobs 2
 #   python tools/collect_results.py work_dirs/matrix_fashion_mnist
 # Budget (about 1.5 h on 2 CPU cores): the teachers learn from all 60,000 training images, the
@@ -33,8 +34,11 @@ pairs = [dict(teacher='resnet20', student='resnet8', methods=dict(
     kd='configs/kd/kd_r20_r8_fashion_mnist.py',
     fitnet='configs/fitnet/fitnet_r20_r8_fashion_mnist.py',
     dkd='configs/dkd/dkd_r20_r8_fashion_mnist.py',
-    crd='configs/crd/crd_r20_r8_fashion_mnist.py',
-    sokd_crd=dict(config='configs/sokd/sokd_crd_r20_r8_fashion_mnist.py', cfg_options=_search),
+    crd=dict(config='configs/crd/crd_r20_r8_fashion_mnist.py', train_args=[]),
+    sokd_crd=dict(config='configs/sokd/sokd_crd_r20_r8_fashion_mnist.py', cfg_options=_search,
+                  train_args=[]),
+    sokd_plus_fitnet='configs/sokd/sokd_plus_fitnet_r20_r8_fashion_mnist.py',
+    sokd_plus_kd='configs/sokd/sokd_plus_kd_r20_r8_fashion_mnist.py',
     sokd_fitnet=dict(config='configs/sokd/sokd_fitnet_r20_r8_fashion_mnist.py',
                      cfg_options=_search),
     sokd_fitnet_live=dict(config='configs/sokd/sokd_fitnet_live_r20_r8_fashion_mnist.py',

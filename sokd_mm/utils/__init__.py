@@ -1,4 +1,5 @@
 from .config_helpers import available_base_models, base_model
-from .sokd_config import sokd_levels_settings, sokd_settings
+from .sokd_config import sokd_levels_settings, sokd_plus_settings, sokd_settings
 
-__all__ = ['base_model', 'available_base_models', 'sokd_settings', 'sokd_levels_settings']
+__all__ = ['base_model', 'available_base_models', 'sokd_settings', 'sokd_levels_settings',
+           'sokd_plus_settings']
