@@ -216,3 +216,36 @@ def test_every_pair_hints_at_the_stage_2_outputs(path):
     if path.startswith('sokd'):
         connector = model.distiller.connectors['hint_connector']
         assert type(connector).__name__ == 'ThreeBlockConvRegConnector'
+
+
+def test_sokd_plus_fitnet_is_fitnets_hint_at_weight_30():
+    """SoKD+ on the FitNet base keeps FitNet's single-block connector and whole-map MSE, with
+    the hint weight 30 instead of the recipe's 100, and nothing else (no augmenter, no DAM)."""
+    fitnet = _build('fitnet/fitnet_r56_r20_cifar100.py')
+    plus = _build('sokd/sokd_plus_fitnet_r56_r20_cifar100.py')
+    plus.student.load_state_dict(fitnet.student.state_dict())
+    plus.teacher.load_state_dict(fitnet.teacher.state_dict())
+    plus.distiller.connectors['hint_connector'].load_state_dict(
+        fitnet.distiller.connectors['hint_connector'].state_dict())
+    assert not len(plus.distiller.augmenters) and plus.search_epochs == 0
+    x, y, samples = _batch()
+    hint = fitnet.loss(x, samples)['distill.loss_hint']
+    losses = plus.loss(x, samples)
+    assert torch.allclose(losses['distill.loss_sokd_area_hint'], 0.3 * hint, rtol=1e-5)
+    assert not any('agreement' in k or 'loss_hint' in k for k in losses)
+
+
+def test_sokd_plus_kd_keeps_kd_and_adds_the_light_hint():
+    kd = _build('kd/kd_r56_r20_cifar100.py')
+    plus = _build('sokd/sokd_plus_kd_r56_r20_cifar100.py')
+    plus.student.load_state_dict(kd.student.state_dict())
+    plus.teacher.load_state_dict(kd.teacher.state_dict())
+    x, y, samples = _batch()
+    losses = plus.loss(x, samples)
+    assert torch.allclose(losses['distill.loss_kd'], kd.loss(x, samples)['distill.loss_kd'])
+    connector = plus.distiller.connectors['hint_connector']
+    assert type(connector).__name__ == 'ConvRegConnector'
+    s = connector(plus.distiller.get_record('hint', True))
+    t = plus.distiller.get_record('hint', False)
+    assert torch.allclose(losses['distill.loss_sokd_area_hint'], 30 * F.mse_loss(s, t),
+                          rtol=1e-5)
