@@ -26,17 +26,21 @@ def main(argv=None) -> None:
         raise SystemExit(f'Error: {args.work_dir} is not a directory')
     if args.by_method:
         from sokd_mm.apis.method_table import collect_methods, methods_markdown
-        try:
-            collected = collect_methods(args.work_dir)
-        except ValueError as error:
-            raise SystemExit(f'Error: {error}') from None
+        listed = seeds = None
         if args.spec:
             from sokd_mm.apis.matrix import load_spec
-            listed = [m for pair in load_spec(args.spec).pairs for m in pair['methods']]
-            collected['order'] = [m for m in listed if m in collected['methods']] + sorted(
-                set(collected['methods']) - set(listed))
+            spec = load_spec(args.spec)
+            listed = [m for pair in spec.pairs for m in pair['methods']]
+            seeds = list(spec.seeds)
+        try:
+            collected = collect_methods(args.work_dir, listed, seeds)
+        except ValueError as error:
+            raise SystemExit(f'Error: {error}') from None
+        collected['order'] = [m for m in listed or sorted(collected['methods'])
+                              if m in collected['methods']]
+        collected['meta'] = run_meta()
         _write(args.work_dir, 'results_methods', collected,
-               methods_markdown(collected, collected.get('order')))
+               methods_markdown(collected, collected['order']))
         return
     try:
         collected = collect(args.work_dir, args.metric)
@@ -44,6 +48,23 @@ def main(argv=None) -> None:
         raise SystemExit(f'Error: {error}') from None
     stem = 'results' if args.metric == 'top1' else f'results_{args.metric}'
     _write(args.work_dir, stem, collected, collected_markdown(collected))
+
+
+def run_meta() -> dict:
+    """What a committed results file says about where it comes from."""
+    import datetime
+    import os
+    import platform
+    import subprocess
+    try:
+        commit = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True,
+                                cwd=osp.dirname(osp.abspath(__file__))).stdout.strip()
+    except OSError:
+        commit = None
+    return dict(command='python tools/collect_results.py ' + ' '.join(sys.argv[1:]),
+                commit=commit or None, date=datetime.date.today().isoformat(),
+                machine=f'{platform.machine()}, {os.cpu_count()} CPU cores, '
+                        f'Python {platform.python_version()}')
 
 
 def _write(work_dir: str, stem: str, collected: dict, table: str) -> None:

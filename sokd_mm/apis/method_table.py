@@ -42,16 +42,24 @@ def _mean_std(values: List[float]) -> Dict:
                 values=values)
 
 
-def collect_methods(work_dir: str) -> Dict:
+def collect_methods(work_dir: str, methods: Optional[List[str]] = None,
+                    seeds: Optional[List[int]] = None) -> Dict:
     """``{'work_dir', 'methods': {method: {'top1', 'test_top1', 'first_epoch', 'last_epoch',
     'seeds'}}}`` over the finished student cells (teacher kind folded into the method name
-    when a SPEC has several)."""
+    when a SPEC has several), only ``methods`` and ``seeds`` when given (a work dir shared by
+    several SPECs)."""
     cells: Dict[str, List[Dict]] = {}
+    teachers = {}
     for path in sorted(glob.glob(osp.join(work_dir, '*', 'result.json'))):
         result = json.load(open(path))
-        if result.get('role') != 'student':
+        if result.get('role') == 'teacher':
+            teachers[result['name']] = {k: result.get(k) for k in ('top1', 'nll', 'ece')}
+        if result.get('role') != 'student' or (seeds is not None and
+                                               result.get('seed') not in seeds):
             continue
         method = result['method']
+        if methods is not None and method not in methods:
+            continue
         if result.get('teacher_kind') not in (None, 'vanilla'):
             method += f"@{result['teacher_kind']}"
         result['epochs'] = _epoch_scalars(osp.dirname(path))
@@ -69,7 +77,7 @@ def collect_methods(work_dir: str) -> Dict:
             row[name] = {k: statistics.mean(rec[k] for rec in per_seed if k in rec)
                          for k in keys}
         methods[method] = row
-    return dict(work_dir=work_dir, methods=methods)
+    return dict(work_dir=work_dir, methods=methods, teachers=teachers)
 
 
 def _term(record: Dict[str, float], prefix: str) -> Optional[float]:
