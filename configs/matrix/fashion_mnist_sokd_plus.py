@@ -7,16 +7,10 @@
 #       --spec configs/matrix/fashion_mnist_sokd_plus.py
 _base_ = ['./fashion_mnist_sokd_ablation.py']
 seeds = [0, 1, 2]
-_search = {'model.search_epochs': 1}
 # CRD's dataset wrapper is refused by the fast runtime: its cells train without --fast
 # (SoKD-CRD: configs/matrix/fashion_mnist_cpu.py).
-_methods = dict(
-    student='configs/vanilla/resnet8_fashion_mnist.py',
-    kd='configs/kd/kd_r20_r8_fashion_mnist.py',
-    fitnet='configs/fitnet/fitnet_r20_r8_fashion_mnist.py',
-    sokd_fitnet=dict(config='configs/sokd/sokd_fitnet_r20_r8_fashion_mnist.py',
-                     cfg_options=_search),
-    sokd_kd=dict(config='configs/sokd/sokd_kd_r20_r8_fashion_mnist.py', cfg_options=_search),
+_methods = {k: _base_.methods[k] for k in ('student', 'kd', 'fitnet', 'sokd_fitnet', 'sokd_kd')}
+_methods.update(
     sokd_plus_fitnet='configs/sokd/sokd_plus_fitnet_r20_r8_fashion_mnist.py',
     sokd_plus_kd='configs/sokd/sokd_plus_kd_r20_r8_fashion_mnist.py',
     crd=dict(config='configs/crd/crd_r20_r8_fashion_mnist.py', train_args=[]),
