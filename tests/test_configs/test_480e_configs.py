@@ -9,7 +9,9 @@ from mmengine.config import Config
 
 from tests.conftest import REPO
 
-SOKD = sorted(p for p in glob.glob(f'{REPO}/configs/sokd/sokd_*_cifar100.py'))
+# The authors' SoKD configs (SoKD+ is ours: the authors' recipe does not apply to it).
+SOKD = sorted(p for p in glob.glob(f'{REPO}/configs/sokd/sokd_*_cifar100.py')
+              if not osp.basename(p).startswith('sokd_plus_'))
 
 
 def _parent_baseline(path):
