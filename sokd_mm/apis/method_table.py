@@ -91,7 +91,10 @@ def methods_markdown(collected: Dict, order: Optional[List[str]] = None,
     the last epoch (``-`` where a method has no such term)."""
     order = order or sorted(collected['methods'])
     labels = labels or {}
-    head = ['method', 'test top-1 (%)', 'held-out top-1 (%)']
+    # A SPEC without test_after validates on the test split itself: one score column.
+    tested = any(row['test_top1']['n'] for row in collected['methods'].values())
+    head = ['method', 'test top-1 (%)', 'held-out top-1 (%)'] if tested else \
+        ['method', 'top-1 (%) on the validation split']
     for _, short in COLUMNS:
         head += [f'{short} ep. 1', f'{short} last']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
@@ -107,7 +110,8 @@ def methods_markdown(collected: Dict, order: Optional[List[str]] = None,
 
     for method in order:
         row = collected['methods'][method]
-        cells = [labels.get(method, method), stat(row['test_top1']), stat(row['top1'])]
+        cells = [labels.get(method, method)] + (
+            [stat(row['test_top1']), stat(row['top1'])] if tested else [stat(row['top1'])])
         for key, _ in COLUMNS:
             cells += [num(_term(row['first_epoch'], key)), num(_term(row['last_epoch'], key))]
         lines.append('| ' + ' | '.join(cells) + ' |')

@@ -46,3 +46,10 @@ def test_rows_per_method_with_first_and_last_epoch_terms(tmp_path):
 def test_a_dir_without_students_is_refused(tmp_path):
     with pytest.raises(ValueError, match='no finished student'):
         collect_methods(str(tmp_path))
+
+
+def test_without_test_scores_the_table_has_one_score_column(tmp_path):
+    _cell(tmp_path, 'alone', 'student', 0, 78.0, None, [dict(epoch=1, loss=1.2)])
+    table = methods_markdown(collect_methods(str(tmp_path)))
+    assert table.splitlines()[0].startswith('| method | top-1 (%) on the validation split | CE')
+    assert table.splitlines()[2].startswith('| student | 78.00 | 1.200 |')
