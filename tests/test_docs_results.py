@@ -9,6 +9,7 @@ from sokd_mm.apis.method_table import methods_markdown
 from tests.conftest import REPO
 
 TABLES = [('docs/results/sokd_ablation_fashion_mnist.json', 'docs/sokd_ablation.md'),
+          ('docs/results/sokd_ablation_seeds_fashion_mnist.json', 'docs/sokd_ablation.md'),
           ('docs/results/sokd_plus_fashion_mnist.json', 'docs/sokd_ablation.md'),
           ('docs/results/sokd_plus_digits.json', 'docs/sokd_ablation.md')]
 
