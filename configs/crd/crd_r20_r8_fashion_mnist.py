@@ -7,7 +7,7 @@ _base_ = [
     '../_base_/distill/crd.py', '../_base_/datasets/fashion_mnist_bs64.py',
     '../_base_/schedules/fashion_mnist_15e.py', '../_base_/default_runtime.py'
 ]
-from sokd_mm.utils import base_model  # noqa: E402
+from sokd_mm.utils import base_model, crd_train_dataset  # noqa: E402
 
 default_scope = 'mmrazor'
 model = dict(
@@ -17,18 +17,7 @@ model = dict(
                    distill_losses=dict(loss_crd=dict(neg_num=4096))))
 # CRD draws its negatives by sample index: CRDContrastDataset (sokd_mm/datasets/crd_dataset.py)
 # wraps the training set and PackInputs keeps the contrast indices.
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='mmrazor.CRDContrastDataset',
-        dataset=dict(
-            type='mmpretrain.OfflineFashionMNIST',
-            data_root=_base_.data_root,
-            split='train',
-            pipeline=_base_.train_pipeline[:-1] + [
-                dict(type='mmpretrain.PackInputs',
-                     meta_keys=('sample_idx', 'contrast_sample_idxs'))]),
-        neg_num=4096,
-        sample_mode='exact',
-        percent=1.0))
+train_dataloader = dict(dataset=crd_train_dataset(
+    dict(type='mmpretrain.OfflineFashionMNIST', data_root=_base_.data_root, split='train'),
+    _base_.train_pipeline, neg_num=4096))
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -6,5 +6,5 @@ from .fashion_mnist import OfflineFashionMNIST
 from .tiny_imagenet import TinyImageNet
 from .worker_seeding import epoch_seeded_worker_init
 
-__all__ = ['OfflineCIFAR100', 'CRDContrastDataset', 'TinyImageNet', 'Digits32', 'OfflineFashionMNIST', 'DatasetError',
-           'epoch_seeded_worker_init']
+__all__ = ['OfflineCIFAR100', 'CRDContrastDataset', 'TinyImageNet', 'Digits32',
+           'OfflineFashionMNIST', 'DatasetError', 'epoch_seeded_worker_init']

@@ -52,3 +52,14 @@ def base_model(name: str, num_classes: Optional[int] = None, dataset: str = 'cif
     if replace:
         model['_delete_'] = True
     return model
+
+
+def crd_train_dataset(dataset: dict, pipeline: list, neg_num: int = 16384) -> dict:
+    """A CRD config's training set: ``dataset`` (type, data root, split) wrapped by
+    ``CRDContrastDataset`` (RepDistiller's sampling: the anchor as its positive, ``neg_num``
+    negatives from the other classes), with ``pipeline`` ending in a PackInputs that keeps the
+    sample and contrast indices. Assign it as ``train_dataloader = dict(dataset=...)``."""
+    pack = dict(type='mmpretrain.PackInputs', meta_keys=('sample_idx', 'contrast_sample_idxs'))
+    return dict(_delete_=True, type='mmrazor.CRDContrastDataset',
+                dataset=dict(dataset, pipeline=list(pipeline[:-1]) + [pack]),
+                neg_num=neg_num, sample_mode='exact', percent=1.0)
