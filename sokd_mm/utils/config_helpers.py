@@ -63,3 +63,24 @@ def crd_train_dataset(dataset: dict, pipeline: list, neg_num: int = 16384) -> di
     return dict(_delete_=True, type='mmrazor.CRDContrastDataset',
                 dataset=dict(dataset, pipeline=list(pipeline[:-1]) + [pack]),
                 neg_num=neg_num, sample_mode='exact', percent=1.0)
+
+
+def early_stopping(train_images: int, total_images: int) -> tuple:
+    """``(train_dataloader, val_dataloader, train_cfg, default_hooks)`` overrides that turn a
+    teacher config into an early-stopped one, to assign in a child config::
+
+        _base_ = ['../vanilla/resnet20_fashion_mnist.py']
+        from sokd_mm.utils import early_stopping
+        train_dataloader, val_dataloader, train_cfg, default_hooks = early_stopping(55000, 60000)
+
+    The first ``train_images`` images of the training split train; the rest (up to
+    ``total_images``) are held out as the validation split, scored every epoch; the checkpoint
+    with the best held-out top-1 is kept (``best_accuracy_top1_epoch_N.pth``) next to the last
+    one. The test split stays the config's (``tools/test.py``), untouched by the choice."""
+    if not 0 < train_images < total_images:
+        raise ConfigError(f'early_stopping: need 0 < train_images < total_images, got '
+                          f'{train_images} and {total_images}')
+    return (dict(dataset=dict(indices=train_images)),
+            dict(dataset=dict(split='train', indices=list(range(train_images, total_images)))),
+            dict(val_interval=1),
+            dict(checkpoint=dict(save_best='accuracy/top1', rule='greater')))
