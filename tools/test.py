@@ -1,5 +1,6 @@
 """Evaluate a checkpoint: `python tools/test.py CONFIG CHECKPOINT [--work-dir] [--out F]
 [--cfg-options ...] [--launcher]`. ``--out metrics.json`` writes the metrics as JSON;
+a checkpoint that does not fit the config's model is refused (``check_checkpoint_fits``);
 ``--out predictions.pkl`` dumps the per-sample predictions (mmengine's DumpResults)."""
 import json
 import argparse
@@ -13,8 +14,9 @@ import sokd_mm  # noqa: E402,F401
 from mmengine.config import DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from sokd_mm.apis import (close_process_group, fit_crd_memory, load_config,  # noqa: E402
-                          prepare_distributed, teacher_from_checkpoint)
+from sokd_mm.apis import (check_checkpoint_fits, close_process_group,  # noqa: E402
+                          fit_crd_memory, load_config, prepare_distributed,
+                          teacher_from_checkpoint)
 from sokd_mm.errors import SokdError  # noqa: E402
 
 
@@ -51,6 +53,7 @@ def main(argv=None) -> None:
     prepare_distributed(cfg, args.launcher)
     try:
         runner = Runner.from_cfg(cfg)
+        check_checkpoint_fits(runner.model, args.checkpoint)
         metrics = runner.test()
     except SokdError as error:  # a user mistake: the message says how to fix it
         if os.environ.get('SOKD_DEBUG'):

@@ -222,3 +222,36 @@ def fit_crd_memory(cfg: Config) -> Optional[int]:
                       f'(sample_n {losses[name].get("sample_n")} -> {size})', logger='current')
         losses[name]['sample_n'] = size
     return size
+
+
+def check_checkpoint_fits(model, checkpoint: str) -> None:
+    """Refuse, with one message, a checkpoint whose weights are not the config's model: keys
+    missing or unexpected, or shapes that differ. mmengine only warns and then scores the
+    model's random initialisation (e.g. a distillation checkpoint tested with its student's
+    plain config reports chance accuracy and exits 0)."""
+    from sokd_mm.utils.checkpoint_io import load_weights
+    model = getattr(model, 'module', model)
+    expected = model.state_dict()
+    found = load_weights(checkpoint)['state_dict']
+    missing = [k for k in expected if k not in found]
+    unexpected = [k for k in found if k not in expected]
+    shapes = [f'{k} {tuple(found[k].shape)} vs {tuple(v.shape)}' for k, v in expected.items()
+              if k in found and hasattr(v, 'shape') and tuple(found[k].shape) != tuple(v.shape)]
+    if not (missing or unexpected or shapes):
+        return
+    parts = []
+    for what, keys in (('missing', missing), ('unexpected', unexpected),
+                       ('with another shape (checkpoint vs config)', shapes)):
+        if keys:
+            parts.append(f'{len(keys)} {what} (e.g. {keys[0]})')
+    hint = 'Test it with the config it was trained with.'
+    distilled = any(k.startswith('architecture.') for k in found)
+    if distilled and not any(k.startswith('architecture.') for k in expected):
+        hint = ('It is a distillation checkpoint: test it with its distillation config, or '
+                f'export one network first: python tools/export_weights.py {checkpoint} '
+                'student.pth --part student (or --part teacher).')
+    elif not distilled and any(k.startswith('architecture.') for k in expected):
+        hint = ('It holds a single network and the config is a distillation: test it with that '
+                "network's own config (configs/vanilla/...).")
+    raise ConfigError(f'checkpoint {checkpoint} does not fit the config\'s model: '
+                      + '; '.join(parts) + f'. {hint}')

@@ -168,7 +168,8 @@ pairs = [dict(teacher='resnet8', student='resnet8', methods=dict(
         test = run_tool([PYTHON, f'{REPO}/tools/test.py', f"{REPO}/{result['config']}",
                          result['checkpoint'], '--work-dir', str(tmp_path / 't'), '--out',
                          str(tmp_path / 't' / 'm.json'), '--cfg-options',
-                         *[f'{k}={v}' for k, v in data.items()]])
+                         *[f'{k}={v}' for k, v in data.items()],
+                         *(['model.teacher.backbone.depth=8'] if 'kd' in name else [])])
         assert test.returncode == 0
         assert result['test_top1'] == json.load(open(tmp_path / 't' / 'm.json'))['accuracy/top1']
         # 16 held-out images (multiples of 6.25%) vs 32 test images (multiples of 3.125%)

@@ -33,3 +33,25 @@ def test_missing_config_checkpoint_and_bad_out_are_one_error_line(tmp_path, resn
         assert proc.returncode == 1 and 'Traceback' not in proc.stderr, proc.stderr[-2000:]
         last = proc.stderr.strip().splitlines()[-1]
         assert last.startswith('Error:') and phrase in last, last
+
+
+def test_a_checkpoint_of_another_model_is_refused_with_one_error_line(tmp_path,
+                                                                       resnet56_ckpt):
+    """mmengine only warns about missing keys and scores the random initialisation; test.py
+    refuses instead, and points to export_weights.py for a distillation checkpoint."""
+    import torch
+    resnet8 = osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py')
+    proc = _test([resnet8, resnet56_ckpt], check=False)
+    last = proc.stderr.strip().splitlines()[-1]
+    assert proc.returncode == 1 and 'Traceback' not in proc.stderr, proc.stderr[-2000:]
+    assert last.startswith('Error:') and 'does not fit' in last and 'unexpected' in last, last
+    # A distillation checkpoint (student under architecture.) tested with a plain config
+    weights = torch.load(resnet56_ckpt, weights_only=True)['state_dict']
+    distilled = {f'architecture.{k}': v for k, v in weights.items()}
+    distilled.update({f'teacher.{k}': v for k, v in weights.items()})
+    path = str(tmp_path / 'kd.pth')
+    torch.save({'state_dict': distilled, 'meta': {}}, path)
+    proc = _test([CONFIG, path], check=False)
+    last = proc.stderr.strip().splitlines()[-1]
+    assert proc.returncode == 1 and 'export_weights.py' in last and '--part student' in last, \
+        last
