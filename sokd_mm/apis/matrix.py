@@ -23,6 +23,16 @@ A SPEC is a Python config::
                                     # test split (``test_top1``), for SPECs that validate on a
                                     # split held out of the training set
 
+A teacher entry may also name the checkpoint its students distil from, and reuse another
+teacher kind's training run instead of training its own::
+
+    teachers = dict(resnet20=dict(
+        vanilla=dict(config='configs/vanilla/resnet20_fashion_mnist.py', checkpoint='last'),
+        early_stopped=dict(of='vanilla', checkpoint='best'),    # best validation epoch
+        epoch5=dict(of='vanilla', checkpoint='epoch_5')))       # a fixed early epoch
+
+``checkpoint`` is 'last' (default), 'best' (the run's ``save_best`` file) or 'epoch_N'.
+
 Each cell runs ``tools/train.py`` (or ``dist_train.sh`` / ``slurm_train.sh``) in its own
 process and work dir; a cell is finished when its ``result.json`` exists. Killed and started
 again, the runner skips finished cells and resumes an interrupted one from its last checkpoint.
@@ -31,6 +41,7 @@ import glob
 import json
 import os
 import os.path as osp
+import re
 import statistics
 import subprocess
 import sys
@@ -69,6 +80,7 @@ class Cell:
     info: Dict = field(default_factory=dict)
     options: Dict = field(default_factory=dict)
     train_args: Optional[List[str]] = None  # None: the SPEC's
+    after: Optional[str] = None  # a teacher that reuses this teacher cell's run
 
 
 def _entry(entry) -> tuple:
@@ -78,6 +90,48 @@ def _entry(entry) -> tuple:
     args = entry.get('train_args')
     return (entry['config'], dict(entry.get('cfg_options', {})),
             None if args is None else [str(a) for a in args])
+
+
+CHECKPOINT_CHOICE = re.compile(r'last|best|epoch_\d+')
+
+
+def _teacher_entry(arch: str, configs: Dict, kind: str) -> tuple:
+    """(config, cfg_options, train_args, kind whose run it reuses or None, checkpoint choice)
+    of a teacher entry."""
+    if kind not in configs:
+        raise ValueError(f'SPEC: teacher {arch} has no {kind!r} config')
+    entry = configs[kind]
+    choice = entry.get('checkpoint', 'last') if isinstance(entry, dict) else 'last'
+    if not CHECKPOINT_CHOICE.fullmatch(str(choice)):
+        raise ValueError(f"SPEC: teacher {arch} {kind}: checkpoint={choice!r}; use 'last', "
+                         "'best' or 'epoch_N'")
+    source = entry.get('of') if isinstance(entry, dict) else None
+    if source is None:
+        return (*_entry(entry), None, choice)
+    if source not in configs or (isinstance(configs[source], dict) and 'of' in configs[source]):
+        raise ValueError(f'SPEC: teacher {arch} {kind}: of={source!r} must name a teacher kind '
+                         f'of {arch} that trains ({sorted(configs)})')
+    return (*_entry(configs[source]), source, choice)
+
+
+def select_checkpoint(work_dir: str, choice: str) -> str:
+    """The checkpoint of a finished run that ``choice`` ('last', 'best', 'epoch_N') names."""
+    if choice == 'last':
+        path = find_last_complete_checkpoint(work_dir)
+    elif choice == 'best':
+        found = sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))
+        if len(found) > 1:
+            raise ValueError(f'{work_dir} holds {len(found)} best_*.pth files; keep one.')
+        path = found[0] if found else None
+    else:
+        path = osp.join(work_dir, f'{choice}.pth')
+    if not path or not osp.isfile(path):
+        hint = ("the teacher's config needs default_hooks.checkpoint.save_best (e.g. "
+                'sokd_mm.utils.early_stopping) and a validation every epoch'
+                if choice == 'best' else
+                'default_hooks.checkpoint.interval must save that epoch')
+        raise ValueError(f'{work_dir} has no {choice!r} checkpoint: {hint}.')
+    return path
 
 
 def load_spec(path: str) -> Config:
@@ -95,12 +149,19 @@ def plan(spec: Config) -> List[Cell]:
     cells, teacher_seed = [], spec.seeds[0]
     for arch, configs in spec.teachers.items():
         for kind in kinds:
-            if kind not in configs:
-                raise ValueError(f'SPEC: teacher {arch} has no {kind!r} config')
-            config, options, args = _entry(configs[kind])
+            config, options, args, source, choice = _teacher_entry(arch, configs, kind)
+            info = dict(arch=arch, kind=kind)
+            if choice != 'last':
+                info['checkpoint_choice'] = choice
+            after = None
+            if source is not None:
+                if source not in kinds:
+                    raise ValueError(f'SPEC: teacher kind {kind!r} reuses {source!r}, which '
+                                     'is not in teacher_kinds')
+                info['of'] = source
+                after = f'teacher_{arch}_{source}'
             cells.append(Cell(f'teacher_{arch}_{kind}', config, teacher_seed, 'teacher',
-                              info=dict(arch=arch, kind=kind), options=options,
-                              train_args=args))
+                              info=info, options=options, train_args=args, after=after))
     # Seeds outermost: every cell gets its first seed before any gets its second, so a table
     # collected from an unfinished matrix has every cell, with fewer seeds.
     for seed in spec.seeds:
@@ -172,8 +233,11 @@ def _claim(spec: Config, cell: Cell, results: Dict) -> None:
     from .run_identity import claim_run_dir, run_fingerprint
     teacher_ckpt = results[cell.teacher]['checkpoint'] if cell.teacher else None
     config = cell.config if osp.isabs(cell.config) else osp.join(REPO, cell.config)
-    fingerprint = run_fingerprint(config, _cell_options(spec, cell, teacher_ckpt),
-                                  _train_args(spec, cell))
+    args = _train_args(spec, cell)
+    if 'checkpoint_choice' in cell.info or cell.after:  # which checkpoint students get
+        args = [*args, f"checkpoint={cell.info.get('checkpoint_choice', 'last')}",
+                f'of={cell.after}']
+    fingerprint = run_fingerprint(config, _cell_options(spec, cell, teacher_ckpt), args)
     claim_run_dir(osp.join(spec.work_dir, cell.name), fingerprint, what=f'cell {cell.name}')
 
 
@@ -199,18 +263,35 @@ def _visible_gpus() -> List[str]:
         return []
 
 
+def _val_top1_of(run_dir: str, checkpoint: str) -> Optional[float]:
+    """The validation top-1 logged at a checkpoint's epoch, when that epoch was validated."""
+    match = re.search(r'epoch_(\d+)\.pth$', checkpoint)
+    found = None
+    for path in sorted(glob.glob(osp.join(run_dir, '*', 'vis_data', 'scalars.json'))):
+        for line in open(path):
+            record = json.loads(line)
+            if 'accuracy/top1' in record and match and record.get('step') == int(match[1]):
+                found = record['accuracy/top1']
+    return found
+
+
 def _finish_cell(spec: Config, cell: Cell, work_dir: str) -> Dict:
-    metrics = _final_metrics(work_dir)
+    run_dir = osp.join(spec.work_dir, cell.after) if cell.after else work_dir
+    metrics = _final_metrics(run_dir)
+    choice = cell.info.get('checkpoint_choice', 'last')
+    checkpoint = select_checkpoint(run_dir, choice)
+    top1 = metrics.get('accuracy/top1') if choice == 'last' else \
+        _val_top1_of(run_dir, checkpoint)
     result = dict(name=cell.name, role=cell.role, config=cell.config, seed=cell.seed,
-                  teacher=cell.teacher, top1=metrics.get('accuracy/top1'),
-                  checkpoint=find_last_complete_checkpoint(work_dir), **cell.info)
+                  teacher=cell.teacher, top1=top1, checkpoint=checkpoint, **cell.info)
     if cell.role == 'teacher' and spec.get('teacher_quality', True):
         # SoTeacher's claim is about the probabilities: calibration next to accuracy.
         from .teacher_quality import evaluate_teacher
         options = _cell_options(spec, cell, None)
         quality = evaluate_teacher(osp.join(REPO, cell.config), result['checkpoint'],
                                    osp.join(work_dir, 'teacher_quality'), options)
-        result.update(nll=quality['nll'], ece=quality['ece'], entropy=quality['entropy'])
+        result.update(test_top1=quality['top1'], nll=quality['nll'], ece=quality['ece'],
+                      entropy=quality['entropy'])
     if cell.role == 'student' and spec.get('test_after', False):
         result['test_top1'] = _test_top1(spec, cell, work_dir, result['checkpoint'])
     atomic_write_text(osp.join(work_dir, 'result.json'), json.dumps(result, indent=2))
@@ -261,6 +342,10 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
             todo.append(cell)
     if dry_run:
         for cell in todo:
+            if cell.after:
+                choice = cell.info.get('checkpoint_choice', 'last')
+                print(f'{cell.name}: the {choice!r} checkpoint of {cell.after}', flush=True)
+                continue
             teacher_ckpt = None
             if cell.teacher:
                 teacher_ckpt = results.get(cell.teacher, {}).get('checkpoint') or \
@@ -270,15 +355,24 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
         return list(results.values())
     os.makedirs(spec.work_dir, exist_ok=True)
     running: Dict[int, tuple] = {}   # slot -> (cell, process, log file, start time)
-    durations: List[float] = []
+    durations: List[float] = []   # of the cells that trained
+    done = 0
     start, total = time.time(), len(todo)
     while todo or running:
         for slot in [s for s in range(jobs) if s not in running]:
-            ready = next((c for c in todo if not c.teacher or c.teacher in results), None)
+            ready = next((c for c in todo if (not c.teacher or c.teacher in results)
+                          and (not c.after or c.after in results)), None)
             if ready is None:
                 break
             todo.remove(ready)
             work_dir = osp.join(spec.work_dir, ready.name)
+            if ready.after:  # reuses a finished teacher's run: nothing to train
+                _claim(spec, ready, results)
+                results[ready.name] = _finish_cell(spec, ready, work_dir)
+                done += 1
+                print(f'[done {done}/{total}] {ready.name}: '
+                      f'{results[ready.name]["checkpoint"]}', flush=True)
+                continue
             teacher_ckpt = results[ready.teacher]['checkpoint'] if ready.teacher else None
             _claim(spec, ready, results)
             cmd = _command(spec, ready, work_dir, teacher_ckpt)
@@ -307,7 +401,7 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
                                    'again: finished cells are kept.')
             results[cell.name] = _finish_cell(spec, cell, work_dir)
             durations.append(time.time() - began)
-            done = len(durations)
+            done += 1
             left = (total - done) * statistics.mean(durations) / jobs
             print(f'[done {done}/{total}] {cell.name}: top-1 {results[cell.name]["top1"]}; '
                   f'{(time.time() - start) / 60:.1f} min so far, about {left / 60:.0f} min '
@@ -368,7 +462,8 @@ def collect(work_dir: str, metric: str = 'top1') -> Dict:
     table = []
     for (t, s, kind), methods in sorted(rows.items()):
         teacher = teachers.get((t, kind), {})
-        row = dict(teacher=t, student=s, teacher_kind=kind, teacher_top1=teacher.get('top1'),
+        row = dict(teacher=t, student=s, teacher_kind=kind,
+                   teacher_top1=teacher.get(metric, teacher.get('top1')),
                    teacher_nll=teacher.get('nll'), teacher_ece=teacher.get('ece'), methods={})
         if (t, s) in alone:
             row['methods']['student'] = _stats(alone[(t, s)])

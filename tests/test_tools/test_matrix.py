@@ -198,3 +198,67 @@ pairs = [dict(teacher='resnet20', student='resnet8', methods=dict(
     assert '--fast' in commands['teacher_resnet20_vanilla']
     assert '--fast' in commands['resnet20_resnet8_kd_vanilla_seed0']
     assert '--fast' not in commands['resnet20_resnet8_crd_vanilla_seed0']
+
+
+def test_teacher_kinds_can_reuse_one_run_at_its_best_or_an_early_epoch(tmp_path,
+                                                                      fashion_mnist_root):
+    """An early-stopped teacher and a fixed-epoch teacher come from the standard teacher's run
+    (no second training): students distil from its best held-out checkpoint and from its
+    epoch-1 checkpoint, each teacher is scored on the test split, and a changed choice is
+    refused in the old work dir."""
+    import pytest
+    from mmengine.config import Config
+
+    from sokd_mm.apis.matrix import collect
+    from sokd_mm.apis.run_identity import StaleRunError
+    data = {f'{loader}.dataset.data_root': fashion_mnist_root
+            for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')}
+    spec = tmp_path / 'spec.py'
+    text = f"""
+work_dir = {str(tmp_path / 'm')!r}
+seeds = [0]
+cfg_options = {{**{data!r}, 'train_dataloader.dataset.indices': 40,
+                'val_dataloader.dataset.split': 'train',
+                'val_dataloader.dataset.index_range': (48, 64),
+                'train_cfg.max_epochs': 3, 'train_dataloader.batch_size': 20,
+                'default_hooks.checkpoint.interval': 1}}
+teacher_kinds = ['standard', 'early_stopped', 'epoch1']
+teachers = dict(resnet8=dict(
+    standard=dict(config='configs/vanilla/resnet8_fashion_mnist.py',
+                  cfg_options={{'train_cfg.val_interval': 1,
+                               'default_hooks.checkpoint.save_best': 'accuracy/top1',
+                               'default_hooks.checkpoint.rule': 'greater'}}),
+    early_stopped=dict(of='standard', checkpoint='best'),
+    epoch1=dict(of='standard', checkpoint='epoch_1')))
+pairs = [dict(teacher='resnet8', student='resnet8', methods=dict(
+    kd=dict(config='configs/kd/kd_r20_r8_fashion_mnist.py',
+            cfg_options={{'model.teacher.backbone.depth': 8, 'train_cfg.max_epochs': 1}})))]
+"""
+    spec.write_text(text)
+    out = run_tool([PYTHON, f'{REPO}/tools/run_matrix.py', str(spec)], timeout=600).stdout
+    assert out.count('[start') == 4, out  # one teacher trained, three students
+    m = tmp_path / 'm'
+    best = glob.glob(str(m / 'teacher_resnet8_standard' / 'best_accuracy_top1_epoch_*.pth'))
+    assert len(best) == 1
+    teachers = {k: json.load(open(m / f'teacher_resnet8_{k}' / 'result.json'))
+                for k in ('standard', 'early_stopped', 'epoch1')}
+    assert teachers['early_stopped']['checkpoint'] == best[0]
+    assert teachers['epoch1']['checkpoint'].endswith('teacher_resnet8_standard/epoch_1.pth')
+    assert teachers['standard']['checkpoint'].endswith('epoch_3.pth')
+    scalars = [json.loads(line) for p in glob.glob(str(
+        m / 'teacher_resnet8_standard' / '*' / 'vis_data' / 'scalars.json')) for line in open(p)]
+    val = {r['step']: r['accuracy/top1'] for r in scalars if 'accuracy/top1' in r}
+    assert teachers['epoch1']['top1'] == val[1]
+    assert teachers['early_stopped']['top1'] == max(val.values())
+    for kind, teacher in teachers.items():
+        assert teacher['test_top1'] is not None and teacher['nll'] > 0
+        student = json.load(open(m / f'resnet8_resnet8_kd_{kind}_seed0' / 'result.json'))
+        dumped = glob.glob(str(m / f'resnet8_resnet8_kd_{kind}_seed0' / '*.py'))[0]
+        assert Config.fromfile(dumped).model.teacher_ckpt == teacher['checkpoint']
+        assert student['teacher'] == f'teacher_resnet8_{kind}'
+    rows = {r['teacher_kind']: r for r in collect(str(m))['rows']}
+    assert rows['epoch1']['teacher_top1'] == val[1]
+    spec.write_text(text.replace("checkpoint='epoch_1'", "checkpoint='epoch_2'"))
+    from sokd_mm.apis.matrix import run_matrix
+    with pytest.raises(StaleRunError, match='teacher_resnet8_epoch1'):
+        run_matrix(str(spec))
