@@ -1,9 +1,13 @@
 """Train a model from a config: `python tools/train.py CONFIG [--work-dir] [--resume [CKPT]]
-[--amp] [--fast [--no-bf16]] [--no-validate] [--auto-scale-lr] [--cfg-options k=v ...]
-[--launcher none|pytorch|slurm]`."""
+[--allow-change KEY ...] [--amp] [--fast [--no-bf16]] [--no-validate] [--auto-scale-lr]
+[--cfg-options k=v ...] [--launcher none|pytorch|slurm]`.
+
+SIGTERM, SIGUSR1 and Ctrl-C stop training after the current iteration with a checkpoint of it
+and the command that continues (exit status 75); a second Ctrl-C stops at once."""
 import argparse
 import os
 import os.path as osp
+import shlex
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -12,11 +16,16 @@ import sokd_mm  # noqa: E402,F401  (compatibility patches and registrations firs
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from sokd_mm.apis import (apply_fast_runtime, check_loss_weights, explain_build_error,  # noqa: E402
+from sokd_mm.apis import (apply_fast_runtime, check_data_folders, check_loss_weights,  # noqa: E402
+                          check_num_classes, explain_build_error,
                           close_process_group, fit_crd_memory, load_config, prepare_distributed,
                           student_optim_wrapper, teacher_from_checkpoint)
-from sokd_mm.engine.hooks import find_last_complete_checkpoint  # noqa: E402
+from sokd_mm.apis.run_identity import check_resume_settings  # noqa: E402
+from sokd_mm.engine.hooks import (NonFiniteLossError, PreemptionHook,  # noqa: E402
+                                  TrainingPreempted, find_last_complete_checkpoint)
 from sokd_mm.errors import SokdError  # noqa: E402
+
+PREEMPTED_EXIT = 75  # EX_TEMPFAIL: stopped on request, to be continued (tools/slurm_train.sh)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -27,6 +36,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--resume', nargs='?', type=str, const='auto',
                         help='resume from CKPT, or without a value from the latest checkpoint '
                         'in the work dir')
+    parser.add_argument('--allow-change', nargs='+', default=[], metavar='KEY',
+                        help='with --resume: settings (config keys, or their parents) that may '
+                        'differ from the checkpoint\'s, e.g. train_cfg.max_epochs; any other '
+                        'difference is refused')
     parser.add_argument('--amp', action='store_true', help='mixed precision training')
     parser.add_argument('--fast', action='store_true',
                         help='the fast runtime: training data and augmentation on the device, '
@@ -53,6 +66,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def build_config(args: argparse.Namespace) -> Config:
     cfg = load_config(args.config, args.cfg_options)
     check_loss_weights(cfg)
+    check_num_classes(cfg)
     fit_crd_memory(cfg)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0])
@@ -65,11 +79,17 @@ def build_config(args: argparse.Namespace) -> Config:
         raise SystemExit('Error: --no-bf16 only applies with --fast.')
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    check_data_folders(cfg, ('train_dataloader', 'val_dataloader'))
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.resume == 'auto':
-        # The newest *complete* checkpoint (mmengine would trust last_checkpoint blindly).
-        cfg.resume, cfg.load_from = True, find_last_complete_checkpoint(cfg.work_dir)
+        # The newest *complete* checkpoint (mmengine would trust last_checkpoint blindly);
+        # none yet (a requeued job that never saved): start from the beginning.
+        cfg.load_from = find_last_complete_checkpoint(cfg.work_dir)
+        cfg.resume = cfg.load_from is not None
+        if not cfg.resume:
+            print(f'--resume: {cfg.work_dir} holds no complete checkpoint yet; training starts '
+                  'from the beginning.', flush=True)
     elif args.resume is not None:
         if not osp.isfile(args.resume):
             raise SystemExit(f'Error: --resume {args.resume}: no such checkpoint. Give a file '
@@ -78,7 +98,11 @@ def build_config(args: argparse.Namespace) -> Config:
     if cfg.get('resume'):
         # The resumed checkpoint holds the teacher: the teacher file is not needed again.
         teacher_from_checkpoint(cfg, cfg.load_from)
+    elif args.allow_change:
+        raise SystemExit('Error: --allow-change only applies with --resume.')
     prepare_distributed(cfg, args.launcher)
+    if cfg.get('resume'):
+        args.allowed_changes = check_resume_settings(cfg, cfg.load_from, args.allow_change)
     return cfg
 
 
@@ -113,35 +137,72 @@ def run(args: argparse.Namespace) -> None:
     try:
         # Components are built here and lazily in train() (data loaders, optimizers).
         runner = Runner.from_cfg(cfg)
+        for key, old, new in getattr(args, 'allowed_changes', []):
+            runner.logger.warning(f'Resuming with a changed setting (--allow-change): {key}: '
+                                  f'{old} -> {new}')
+        runner.register_hook(PreemptionHook())
         runner.train()
+    except TrainingPreempted as stop:
+        runner.logger.warning(str(stop))
+        raise
     except SokdError as error:
         if runner is not None:
             runner.logger.error(str(error))  # also in the work dir's log
         raise
     except (KeyError, TypeError) as e:
-        message = explain_build_error(e)
+        message = explain_build_error(e, cfg)
         if message is None or os.environ.get('SOKD_DEBUG'):
             raise
         raise SystemExit(f'Error: {message}') from None
 
 
+def resume_command(argv) -> str:
+    """The command that continues this run: its own arguments, ``--resume`` (the latest
+    complete checkpoint of its work dir) in place of any ``--resume`` it had."""
+    kept, rest = [], list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == '--resume':
+            if rest and not rest[0].startswith('-'):  # its checkpoint, as argparse reads it
+                rest.pop(0)
+        elif not arg.startswith('--resume='):
+            kept.append(arg)
+    if os.environ.get('WORLD_SIZE') and '--launcher' in kept:  # started by dist_train.sh
+        at = kept.index('--launcher')
+        del kept[at:at + 2]
+        kept = [a for a in kept if not a.startswith(('--local_rank', '--local-rank'))]
+        tool = osp.join(osp.dirname(sys.argv[0]) or '.', 'dist_train.sh')
+        return shlex.join(['bash', tool, kept[0], os.environ['WORLD_SIZE'], *kept[1:],
+                           '--resume'])
+    return shlex.join(['python', sys.argv[0], *kept, '--resume'])
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
     try:
         run(args)
         close_process_group()
+    except TrainingPreempted as stop:
+        # The checkpoint of the last iteration is complete (PreemptionHook).
+        if int(os.environ.get('RANK', 0)) == 0:
+            print(f'{stop} Continue with: {resume_command(given)}', file=sys.stderr, flush=True)
+        raise SystemExit(PREEMPTED_EXIT) from None
     except KeyboardInterrupt:
-        # The checkpoints written so far are complete (SafeCheckpointHook): say how to go on.
-        work_dir = args.work_dir or osp.join(
-            'work_dirs', osp.splitext(osp.basename(args.config))[0])
-        raise SystemExit(f'Interrupted. Continue where it stopped with: python tools/train.py '
-                         f'{args.config} --work-dir {work_dir} --resume') from None
+        # A second Ctrl-C, or one before training started: the checkpoints written so far are
+        # complete (SafeCheckpointHook); say how to go on.
+        raise SystemExit('Interrupted. Continue where it stopped with: '
+                         f'{resume_command(given)}') from None
     except SokdError as error:
         # A user mistake or a deliberate stop: the message says what to do; no traceback
         # unless asked for.
         if os.environ.get('SOKD_DEBUG'):
             raise
-        raise SystemExit(f'Error: {error}') from None
+        hint = ''
+        if isinstance(error, NonFiniteLossError):
+            hint = (f' The run\'s command with --resume: {resume_command(given)} (add '
+                    '--allow-change KEY for each setting you change).')
+        raise SystemExit(f'Error: {error}{hint}') from None
 
 
 if __name__ == '__main__':

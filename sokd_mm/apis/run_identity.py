@@ -51,3 +51,66 @@ def claim_run_dir(work_dir: str, fingerprint: str, what: str = 'run') -> None:
     raise StaleRunError(
         f'The {what} in {work_dir} {reason}; it is not reused. Start elsewhere (another '
         '--work-dir) or delete that directory to run it again with the current settings.')
+
+
+class ResumeSettingsError(SokdError, ValueError):
+    """``--resume`` with settings other than those the checkpoint was trained with."""
+
+
+# Where the run lives and how it was started, not what it trains: free to differ on resume.
+NOT_SETTINGS = ('work_dir', 'resume', 'load_from', 'launcher', 'model.teacher_ckpt',
+                'model.allow_random_teacher', 'model.teacher_from_checkpoint')
+
+
+def _flatten(value, prefix: str = '') -> Dict:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            out.update(_flatten(item, f'{prefix}{key}.'))
+        return out or {prefix[:-1]: {}}
+    return {prefix[:-1]: value}
+
+
+def settings_of(config_text: str) -> Dict:
+    """The flattened settings (``a.b.c`` keys) of a config as MMEngine prints it."""
+    cfg = Config.fromstring(config_text, '.py')
+    flat = _flatten(cfg.to_dict())
+    return {k: v for k, v in flat.items()
+            if not any(k == n or k.startswith(n + '.') for n in NOT_SETTINGS)}
+
+
+def resume_differences(saved_text: str, cfg: Config) -> list:
+    """``(key, checkpoint's value, current value)`` for every setting that differs between
+    the config a checkpoint was trained with and ``cfg``."""
+    saved, now = settings_of(saved_text), settings_of(cfg.pretty_text)
+    missing = object()
+    return [(k, saved.get(k, missing), now.get(k, missing)) for k in sorted(set(saved) | set(now))
+            if saved.get(k, missing) != now.get(k, missing)]
+
+
+def check_resume_settings(cfg: Config, checkpoint: str, allowed: Sequence[str] = ()) -> list:
+    """Refuse (one :class:`ResumeSettingsError` line naming each key and its two values) to
+    resume ``checkpoint`` with settings it was not trained with, except the keys in (or under)
+    ``allowed``; return the allowed differences, to be logged."""
+    import torch
+    meta = torch.load(checkpoint, map_location='cpu', weights_only=False, mmap=True).get('meta', {})
+    if 'cfg' not in meta:
+        return []  # not written by an MMEngine runner: nothing to compare with
+    diffs = resume_differences(meta['cfg'], cfg)
+
+    def shown(value):
+        return '(unset)' if not isinstance(value, (int, float, str, list, tuple, dict,
+                                                   type(None))) else repr(value)
+
+    def is_allowed(key):
+        return any(key == a or key.startswith(a + '.') for a in allowed)
+
+    refused = [d for d in diffs if not is_allowed(d[0])]
+    if refused:
+        listed = '; '.join(f'{k}: {shown(old)} in the checkpoint, {shown(new)} now'
+                           for k, old, new in refused)
+        raise ResumeSettingsError(
+            f'--resume {checkpoint}: this run has other settings than the checkpoint was '
+            f'trained with ({listed}). Resume with the options the run was started with, or '
+            f'allow a deliberate change with --allow-change {" ".join(k for k, _, _ in refused)}.')
+    return [(k, shown(old), shown(new)) for k, old, new in diffs]

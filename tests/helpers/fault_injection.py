@@ -1,7 +1,10 @@
 """Test-only faults for the reliability tests, switched on by environment variables so that the
 same config runs clean, killed and resumed (imported through ``custom_imports``):
 
-- ``SOKD_KILL_AT_ITER=N``: SIGKILL after training iteration N (1-based, counted over the run);
+- ``SOKD_KILL_AT_ITER=N[:RANK]``: SIGKILL after training iteration N (1-based, counted over
+  the run), on rank RANK only if given;
+- ``SOKD_SIGNAL_AT_ITER=N:SIGNAME[:RANK]``: send SIGNAME to this process (on rank RANK
+  only, if given) as training iteration N begins, as a scheduler would;
 - ``SOKD_KILL_AFTER_EPOCH=N``: SIGKILL once epoch N's checkpoint is written, before its
   validation;
 - ``SOKD_NAN_AT_ITER=N``: before iteration N, fill the teacher (or, without one, the model)
@@ -43,6 +46,11 @@ class FaultInjectionHook(Hook):
     priority = 'LOWEST'
 
     def before_train_iter(self, runner, batch_idx, data_batch=None):
+        at, _, signame = os.environ.get('SOKD_SIGNAL_AT_ITER', '').partition(':')
+        if at and int(at) == runner.iter + 1:
+            signame, _, rank = signame.partition(':')
+            if not rank or int(rank) == int(os.environ.get('RANK', 0)):
+                os.kill(os.getpid(), getattr(signal, signame))
         if int(os.environ.get('SOKD_NAN_AT_ITER', 0)) == runner.iter + 1:
             model = runner.model.module if is_model_wrapper(runner.model) else runner.model
             target = getattr(model, 'teacher', model)
@@ -51,7 +59,8 @@ class FaultInjectionHook(Hook):
                     p.fill_(float('nan'))
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
-        if int(os.environ.get('SOKD_KILL_AT_ITER', 0)) == runner.iter + 1:
+        at, _, rank = os.environ.get('SOKD_KILL_AT_ITER', '0').partition(':')
+        if int(at) == runner.iter + 1 and (not rank or int(rank) == int(os.environ.get('RANK', 0))):
             os.kill(os.getpid(), signal.SIGKILL)
 
     def after_train_epoch(self, runner):  # LOWEST: after the checkpoint hook (VERY_LOW)

@@ -95,7 +95,9 @@ def test_ensemble_is_sized_from_the_training_set(train_tool, tmp_path):
     assert (state['soteacher_loss.ensemble'].sum(1) > 0.99).all()  # every sample folded in
     # Resuming that ensemble on a training set of another size is refused with the reason.
     proc = train_tool(cfg, *_fashion_options(root, indices=256), 'train_cfg.max_epochs=2',
-                      extra=['--work-dir', work, '--resume'], check=False)
+                      extra=['--work-dir', work, '--resume', '--allow-change',
+                             'train_dataloader.dataset.indices', 'train_cfg.max_epochs'],
+                      check=False)
     assert proc.returncode != 0
     assert 'ensemble of 512 samples but the training set has 256' in proc.stderr
     assert 'Traceback' not in proc.stderr

@@ -23,11 +23,15 @@ def test_distillation_checkpoint_without_the_teacher_file(train_tool, tmp_path, 
                      str(tmp_path / 't'), '--out', str(tmp_path / 'm.json'), '--cfg-options',
                      *opts, f'model.teacher_ckpt={teacher}'])
     assert osp.isfile(tmp_path / 'm.json'), proc.stderr[-2000:]
+    # The checkpoint brings its teacher: no warning about a random one.
+    assert 'random initialisation' not in proc.stdout + proc.stderr
 
     resumed = train_tool(KD, *[o for o in opts if 'max_epochs' not in o],
                          'train_cfg.max_epochs=2', f'model.teacher_ckpt={teacher}',
-                         extra=['--work-dir', work, '--resume'])
+                         extra=['--work-dir', work, '--resume', '--allow-change',
+                                'train_cfg.max_epochs'])
     assert osp.isfile(osp.join(work, 'epoch_2.pth')), resumed.stderr[-2000:]
+    assert 'random initialisation' not in resumed.stdout + resumed.stderr
 
     # Another run given this checkpoint as its teacher is told how to export the right part.
     proc = train_tool(KD, *opts, f'model.teacher_ckpt={ckpt}',

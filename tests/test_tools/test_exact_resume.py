@@ -112,7 +112,8 @@ def test_batch_size_change_on_resume(train_tool, tmp_path, tiny_cifar100_root):
     work = str(tmp_path / 'epoch_end')
     train_tool(cfg, *opts, extra=['--work-dir', work])
     resumed = train_tool(cfg, *opts, 'train_cfg.max_epochs=3', 'train_dataloader.batch_size=24',
-                         extra=['--work-dir', work, '--resume'])
+                         extra=['--work-dir', work, '--resume', '--allow-change',
+                                'train_cfg.max_epochs', 'train_dataloader.batch_size'])
     log = resumed.stdout + resumed.stderr
     assert 'resumed epoch: 2' in log and 'Resuming epoch' not in log
     assert torch.load(osp.join(work, 'epoch_3.pth'), weights_only=False)['meta']['iter'] == 8
@@ -121,7 +122,8 @@ def test_batch_size_change_on_resume(train_tool, tmp_path, tiny_cifar100_root):
     opts = small_cifar_options(tiny_cifar100_root, batch=16, epochs=3) + MID_EPOCH
     train_tool(cfg, *opts, extra=['--work-dir', work], check=False, env={'SOKD_KILL_AT_ITER': '8'})
     refused = train_tool(cfg, *opts, 'train_dataloader.batch_size=48',
-                         extra=['--work-dir', work, '--resume'], check=False)
+                         extra=['--work-dir', work, '--resume', '--allow-change',
+                                'train_dataloader.batch_size'], check=False)
     assert refused.returncode == 1
     last = refused.stderr.strip().splitlines()[-1]
     assert 'after batch 2 of epoch 3' in last and 'with the data and batch size' in last

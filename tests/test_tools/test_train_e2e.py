@@ -38,7 +38,8 @@ def test_fitnet_trains_checkpoints_and_resumes(train_tool, tmp_path, cifar100_ro
 
     opts2 = [o for o in opts if not o.startswith('train_cfg.max_epochs')]
     proc = train_tool(cfg, *opts2, 'train_cfg.max_epochs=2',
-                      extra=['--work-dir', work, '--resume'])
+                      extra=['--work-dir', work, '--resume', '--allow-change',
+                             'train_cfg.max_epochs'])
     log = proc.stdout + proc.stderr
     assert 'resumed epoch: 1' in log, log[-2000:]
     second = torch.load(osp.join(work, 'epoch_2.pth'), weights_only=False)

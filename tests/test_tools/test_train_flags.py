@@ -36,7 +36,7 @@ def test_amp_without_gpu_is_one_error(monkeypatch):
         train.enable_amp(cfg)
 
 
-def test_ctrl_c_says_how_to_resume(tmp_path, cifar100_root):
+def test_ctrl_c_checkpoints_the_iteration_and_says_how_to_resume(tmp_path, cifar100_root):
     work = str(tmp_path / 'w')
     cmd = [PYTHON, osp.join(REPO, 'tools', 'train.py'),
            osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'), '--work-dir', work,
@@ -58,9 +58,12 @@ def test_ctrl_c_says_how_to_resume(tmp_path, cifar100_root):
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=120)
     err = open(tmp_path / 'err.txt').read()
-    assert proc.returncode == 1 and 'Traceback' not in err, err[-3000:]
+    assert proc.returncode == 75 and 'Traceback' not in err, err[-3000:]
     last = err.strip().splitlines()[-1]
-    assert last.startswith('Interrupted.') and f'--work-dir {work} --resume' in last, last
+    assert last.startswith('Stopped on SIGINT after iteration') and \
+        f'--work-dir {work} --cfg-options' in last and last.endswith(' --resume'), last
+    saved = last.split('; saved ', 1)[1].split('.pth', 1)[0] + '.pth'
+    assert open(pointer).read().strip() == saved and os.path.isfile(saved)
 
 
 def test_no_validate_and_print_config(train_tool, tmp_path, cifar100_root):

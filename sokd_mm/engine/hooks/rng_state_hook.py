@@ -91,6 +91,11 @@ class RNGStateHook(Hook):
     def _states(self) -> dict:
         return dict(capture_rng_state(), epoch_start=self._epoch_start)
 
+    def gather_now(self) -> None:
+        """Collect every rank's states for a checkpoint written outside the schedule (a
+        collective: every rank calls it; see PreemptionHook)."""
+        self._gather()
+
     def _gather(self) -> None:
         self._gathered = [None] * get_world_size()
         torch_dist.all_gather_object(self._gathered, self._states())

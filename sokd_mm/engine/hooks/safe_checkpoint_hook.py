@@ -99,32 +99,27 @@ class SafeCheckpointHook(CheckpointHook):
         runner.logger.addFilter(_not_file_client_deprecation)
         super().before_train(runner)
 
-    def _save_checkpoint_with_step(self, runner, step, meta):
-        if not isinstance(self.file_backend, LocalBackend):
-            # Object stores have their own atomic put semantics.
-            return super()._save_checkpoint_with_step(runner, step, meta)
-        ckpt_filename = self.filename_tmpl.format(step)
+    def save_now(self, runner, filename: str) -> str:
+        """Write a checkpoint of the iteration just finished, outside the saving schedule (a
+        stop signal; see PreemptionHook), the same safe way; it is not counted by
+        ``max_keep_ckpts``. Returns its path."""
+        self._write(runner, filename, by_epoch=False, meta=dict())
+        return osp.join(self.out_dir, filename)
+
+    def _write(self, runner, ckpt_filename: str, by_epoch: bool, meta) -> None:
+        """Write-then-rename ``ckpt_filename`` into ``out_dir`` and point ``last_checkpoint``
+        at it (module doc)."""
         final_path = osp.join(self.out_dir, ckpt_filename)
         part_name = f'.{ckpt_filename}{PART_SUFFIX}'
         part_path = osp.join(self.out_dir, part_name)
-
-        expired = None
-        if self.max_keep_ckpts > 0 and not (self.keep_ckpt_ids
-                                            and self.keep_ckpt_ids[-1] == step):
-            if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
-                expired = self.keep_ckpt_ids.popleft()
-            self.keep_ckpt_ids.append(step)
-            # Stored in the message hub (hence in this checkpoint) as mmengine does.
-            runner.message_hub.update_info('keep_ckpt_ids', list(self.keep_ckpt_ids))
         self.last_ckpt = final_path
         runner.message_hub.update_info('last_ckpt', final_path)
-
         try:
             runner.save_checkpoint(
                 self.out_dir, part_name, self.file_client_args,
                 save_optimizer=self.save_optimizer,
                 save_param_scheduler=self.save_param_scheduler, meta=meta,
-                by_epoch=self.by_epoch, backend_args=self.backend_args, **self.args)
+                by_epoch=by_epoch, backend_args=self.backend_args, **self.args)
             if is_main_process():
                 fsync_file(part_path)
                 os.replace(part_path, final_path)
@@ -138,6 +133,21 @@ class SafeCheckpointHook(CheckpointHook):
                 f'was overwritten. Last complete checkpoint: {last_good or "none yet"}. Free '
                 'space (or fix permissions) in the work dir, then continue with '
                 '`tools/train.py CONFIG --resume`.') from error
+
+    def _save_checkpoint_with_step(self, runner, step, meta):
+        if not isinstance(self.file_backend, LocalBackend):
+            # Object stores have their own atomic put semantics.
+            return super()._save_checkpoint_with_step(runner, step, meta)
+        ckpt_filename = self.filename_tmpl.format(step)
+        expired = None
+        if self.max_keep_ckpts > 0 and not (self.keep_ckpt_ids
+                                            and self.keep_ckpt_ids[-1] == step):
+            if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
+                expired = self.keep_ckpt_ids.popleft()
+            self.keep_ckpt_ids.append(step)
+            # Stored in the message hub (hence in this checkpoint) as mmengine does.
+            runner.message_hub.update_info('keep_ckpt_ids', list(self.keep_ckpt_ids))
+        self._write(runner, ckpt_filename, self.by_epoch, meta)
 
         if expired is not None and is_main_process():
             old = osp.join(self.out_dir, self.filename_tmpl.format(expired))
