@@ -24,6 +24,9 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     try:
         results = run_matrix(args.spec, args.dry_run, args.jobs, args.runs_per_gpu, args.fast)
+    except SyntaxError as e:
+        raise SystemExit(f'Error: the SPEC {args.spec} is not valid Python: {e.msg} (line '
+                         f'{e.lineno}).') from None
     except (RuntimeError, ValueError) as e:
         raise SystemExit(f'Error: {e}') from None
     print(f'{len(results)} cells finished.')

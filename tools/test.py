@@ -14,7 +14,8 @@ import sokd_mm  # noqa: E402,F401
 from mmengine.config import DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from sokd_mm.apis import (check_checkpoint_fits, close_process_group,  # noqa: E402
+from sokd_mm.apis import (check_checkpoint_fits, check_data_folders,  # noqa: E402
+                          close_process_group,
                           fit_crd_memory, load_config, prepare_distributed,
                           teacher_from_checkpoint)
 from sokd_mm.errors import SokdError  # noqa: E402
@@ -44,6 +45,10 @@ def main(argv=None) -> None:
     cfg.work_dir = args.work_dir or osp.join('work_dirs',
                                              osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
+    try:
+        check_data_folders(cfg, ('test_dataloader', ))
+    except SokdError as error:
+        raise SystemExit(f'Error: {error}') from None
     # A distillation checkpoint holds its teacher: no need for the teacher file again.
     teacher_from_checkpoint(cfg, args.checkpoint)
     if args.out and not args.out.endswith('.json'):

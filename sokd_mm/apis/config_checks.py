@@ -131,7 +131,21 @@ def check_loss_weights(cfg: Config) -> None:
 _UNEXPECTED_ARG = re.compile(r"(\S+)\.__init__\(\) got an unexpected keyword argument '(\S+)'")
 
 
-def explain_build_error(error: Exception) -> Optional[str]:
+def _typed_dicts_with_key(node, key: str, prefix: str = '') -> List[tuple]:
+    """``(path, type)`` of every dict in a config that builds a ``type`` and sets ``key``."""
+    found = []
+    if isinstance(node, dict):
+        if key in node and isinstance(node.get('type'), str):
+            found.append((prefix[:-1] or 'the config', node['type'].split('.')[-1]))
+        for k, v in node.items():
+            found += _typed_dicts_with_key(v, key, f'{prefix}{k}.')
+    elif isinstance(node, (list, tuple)):
+        for i, v in enumerate(node):
+            found += _typed_dicts_with_key(v, key, f'{prefix}{i}.')
+    return found
+
+
+def explain_build_error(error: Exception, cfg: Optional[Config] = None) -> Optional[str]:
     """A one-line message for the errors mmengine raises while building a component from a
     mistaken config (unknown type, unknown argument, unknown optimizer); ``None`` for any
     other error, which is then not a user mistake and keeps its traceback."""
@@ -142,6 +156,12 @@ def explain_build_error(error: Exception) -> Optional[str]:
         match = _UNEXPECTED_ARG.search(text)
         if match:
             owner, arg = match.groups()
+            # Name the user's type and key, not the base class whose __init__ refused it.
+            where = _typed_dicts_with_key(cfg.to_dict(), arg) if cfg is not None else []
+            if len(where) == 1:
+                path, kind = where[0]
+                return (f'{path} ({kind}) takes no argument {arg!r}: {path}.{arg} in the '
+                        'config (or a --cfg-options key) is misspelt or misplaced.')
             return (f'{owner} takes no argument {arg!r}: the config (or a --cfg-options key) '
                     'has a misspelt or misplaced key there.')
         if 'is not a callable object' in text:
@@ -189,7 +209,7 @@ def teacher_from_checkpoint(cfg: Config, checkpoint: Optional[str]) -> bool:
     if not holds_teacher_weights(checkpoint):
         return False
     model['teacher_ckpt'] = None
-    model['allow_random_teacher'] = True
+    model['teacher_from_checkpoint'] = True
     return True
 
 
@@ -255,3 +275,88 @@ def check_checkpoint_fits(model, checkpoint: str) -> None:
                 "network's own config (configs/vanilla/...).")
     raise ConfigError(f'checkpoint {checkpoint} does not fit the config\'s model: '
                       + '; '.join(parts) + f'. {hint}')
+
+
+def dataset_class_count(dataset: Dict) -> Optional[int]:
+    """How many classes a dataset config's data has (wrappers such as CRD's looked through):
+    its ``metainfo.classes``, else its class's ``METAINFO``; None when only the data can say
+    (e.g. a folder of class subfolders)."""
+    while isinstance(dataset, dict) and isinstance(dataset.get('dataset'), dict):
+        dataset = dataset['dataset']
+    if not isinstance(dataset, dict):
+        return None
+    classes = (dataset.get('metainfo') or {}).get('classes')
+    if classes is None and isinstance(dataset.get('type'), str):
+        cls = _registered_class(dataset['type'])
+        classes = (getattr(cls, 'METAINFO', None) or {}).get('classes')
+    return len(classes) if classes else None
+
+
+def _num_classes_settings(node, prefix: str) -> List[tuple]:
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == 'num_classes' and isinstance(value, int):
+                found.append((f'{prefix}{key}', value))
+            else:
+                found += _num_classes_settings(value, f'{prefix}{key}.')
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            found += _num_classes_settings(value, f'{prefix}{i}.')
+    return found
+
+
+def check_num_classes(cfg: Config) -> None:
+    """Every ``num_classes`` of the model (classifier heads, teacher and student, SoTeacher's
+    ensemble, SoKD's DAM) against the training data's classes, before anything is built: a
+    100-way head on a 10-class dataset otherwise trains silently, and a 10-way student against
+    a 100-way teacher fails deep inside a loss."""
+    model = cfg.get('model')
+    loader = cfg.get('train_dataloader') or {}
+    if not isinstance(model, dict):
+        return
+    settings = _num_classes_settings(model.to_dict() if hasattr(model, 'to_dict') else model,
+                                     'model.')
+    classes = dataset_class_count(loader.get('dataset'))
+    if classes is not None:
+        wrong = [(k, v) for k, v in settings if v != classes]
+        if wrong:
+            listed = ', '.join(f'{k}={v}' for k, v in wrong)
+            raise ConfigError(
+                f'The training data has {classes} classes but {listed}. Set '
+                f'{" ".join(f"{k}={classes}" for k, _ in wrong)} (in a child config, e.g. '
+                f"base_model('resnet8', num_classes={classes}), or with --cfg-options).")
+    elif len({v for _, v in settings}) > 1:
+        listed = ', '.join(f'{k}={v}' for k, v in settings)
+        raise ConfigError(f'The model disagrees on the number of classes: {listed}. Give '
+                          'every head the class count of the data.')
+
+
+FOLDER_DATASETS = ('ImageNet', 'CustomDataset')  # image folders read by mmpretrain's classes
+
+
+def check_data_folders(cfg: Config,
+                       loaders: Iterable[str] = ('train_dataloader', 'val_dataloader',
+                                                 'test_dataloader')) -> None:
+    """An ImageNet-style dataset whose image folder is missing: one error naming the folder
+    and how to fix it (mmpretrain fails later with a long FileNotFoundError traceback)."""
+    import os.path as osp
+
+    from sokd_mm.datasets import DatasetError
+    for name in loaders:
+        dataset = (cfg.get(name) or {}).get('dataset')
+        while isinstance(dataset, dict) and isinstance(dataset.get('dataset'), dict):
+            dataset = dataset['dataset']
+        if not isinstance(dataset, dict) or \
+                str(dataset.get('type', '')).split('.')[-1] not in FOLDER_DATASETS:
+            continue
+        prefix = dataset.get('data_prefix') or dataset.get('split') or ''
+        if isinstance(prefix, dict):
+            prefix = prefix.get('img_path', '')
+        folder = osp.join(dataset.get('data_root', ''), prefix)
+        if not osp.isdir(folder):
+            raise DatasetError(
+                f'{name}: the image folder {folder} does not exist. ImageNet needs '
+                '<data_root>/train/<class>/*.JPEG and <data_root>/val (see docs/get_started.md, '
+                f'"Data"), or point the config at your copy: --cfg-options '
+                f'{name}.dataset.data_root=/path/to/imagenet.')

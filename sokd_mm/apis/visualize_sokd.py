@@ -22,7 +22,7 @@ def load_sokd_model(config: str, checkpoint: str, cfg_options: Optional[Dict] = 
         cfg.merge_from_dict(cfg_options)
     model_cfg = cfg.model
     model_cfg.pop('_scope_', None)
-    model_cfg.update(teacher_ckpt=None, allow_random_teacher=True)
+    model_cfg.update(teacher_ckpt=None, teacher_from_checkpoint=True)
     if model_cfg.get('type') != 'SoKDDistill':
         raise ValueError(f'{config} is not a SoKD config (model.type={model_cfg.get("type")!r}).')
     with DefaultScope.overwrite_default_scope('mmrazor'):

@@ -103,9 +103,11 @@ class DeviceResidentData:
     """A dataset's training images, labels and data samples on one device (module doc)."""
 
     def __init__(self, dataset, device: torch.device, channels_last: bool = False) -> None:
+        # Whether the images are in memory first: a file-based dataset's LoadImageFromFile is
+        # not a transform to drop but the sign that --fast does not apply.
+        images, labels = self._read(dataset)
         self.padding, self.flip_prob, crop_size = augmentation_from_pipeline(
             dataset.pipeline.transforms)
-        images, labels = self._read(dataset)
         n, height, width, _ = images.shape
         if crop_size not in (None, (height, width)):
             raise ConfigError(

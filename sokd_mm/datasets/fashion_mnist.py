@@ -21,12 +21,14 @@ from mmpretrain.registry import DATASETS
 from .errors import DatasetError
 
 DEBIAN_ROOT = '/usr/share/datasets/fashion-mnist'
+DEFAULT_ROOT = 'data/fashion-mnist'  # the configs' data_root
 FILES = dict(train=('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'),
              test=('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'))
 IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
 _HOW_TO_GET = ('Fashion-MNIST needs the four original files {files} in {root}. Get them with '
                '`apt-get install dataset-fashion-mnist` (Debian/Ubuntu; installs them in '
-               f'{DEBIAN_ROOT}, which is used when data_root holds nothing) or download them '
+               f'{DEBIAN_ROOT}, which is read when data_root is left at {DEFAULT_ROOT} and holds '
+               'nothing) or download them '
                'from https://github.com/zalandoresearch/fashion-mnist (data/fashion/) into '
                '{root}; or point data_root elsewhere (--cfg-options '
                'train_dataloader.dataset.data_root=... val_dataloader.dataset.data_root=... '
@@ -51,7 +53,8 @@ class OfflineFashionMNIST(FashionMNIST):
 
     Args:
         data_root: folder holding the four files (default ``data/fashion-mnist``); when it
-            holds none of them and Debian's copy exists, that copy is read.
+            is left at that default, holds none of them and Debian's copy exists, that copy
+            is read. A data root given by the user must hold the files.
         split: ``'train'`` (60,000) or ``'test'`` (10,000).
         index_range: ``(start, stop)``: only the split's images ``start <= i < stop`` (e.g. a
             validation set held out of the training split: ``split='train',
@@ -71,16 +74,21 @@ class OfflineFashionMNIST(FashionMNIST):
                                '(start, stop) with 0 <= start < stop, e.g. (55000, 60000).')
         self.index_range = tuple(index_range) if index_range is not None else None
         kwargs.pop('download', None)
-        super().__init__(data_root=self.resolve_root(data_root), split=split, download=False,
-                         **kwargs)
+        root = self.resolve_root(data_root)
+        from mmengine.logging import MMLogger
+        MMLogger.get_current_instance().info(f'Fashion-MNIST {split} split: reading {root}')
+        super().__init__(data_root=root, split=split, download=False, **kwargs)
 
     @staticmethod
-    def resolve_root(data_root: str, fallback: Optional[str] = None) -> str:
-        """``data_root`` when it holds any of the files, else Debian's copy (``fallback``)
-        when it holds all four."""
+    def resolve_root(data_root: str, fallback: Optional[str] = None,
+                     default: str = DEFAULT_ROOT) -> str:
+        """``data_root`` when it holds any of the files or is not the ``default`` (a folder
+        the user chose is read or refused, never silently replaced), else Debian's copy
+        (``fallback``) when it holds all four."""
         fallback = DEBIAN_ROOT if fallback is None else fallback
         names = [n for pair in FILES.values() for n in pair]
-        if any(osp.isfile(osp.join(data_root, n)) for n in names):
+        if any(osp.isfile(osp.join(data_root, n)) for n in names) or \
+                osp.abspath(data_root) != osp.abspath(default):
             return data_root
         if fallback and all(osp.isfile(osp.join(fallback, n)) for n in names):
             return fallback

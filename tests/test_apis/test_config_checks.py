@@ -1,8 +1,11 @@
 """Config mistakes caught before training: --cfg-options typos, unknown registry types."""
+import os.path as osp
+
 import pytest
 from mmengine.config import Config
 
 from sokd_mm.apis import check_cfg_options, explain_registry_error
+from sokd_mm.errors import ConfigError
 from tests.conftest import REPO
 
 
@@ -60,7 +63,8 @@ DIGITS_KD = f'{REPO}/configs/kd/kd_r20_r8_digits.py'
 
 
 @pytest.mark.parametrize('option,phrase', [
-    ('model.teacher_ckp=x.pth', "takes no argument 'teacher_ckp'"),
+    ('model.teacher_ckp=x.pth', "model (StrictTeacherDistill) takes no argument 'teacher_ckp': "
+                                "model.teacher_ckp in the config"),
     ('model.distiller.distill_losses.loss_kd.loss_weight=high', 'a loss weight must be'),
     ('train_dataloader.dataset.type=mmpretrain.Digits33', "Unknown dataset type"),
     ('optim_wrapper.optimizer.type=SGDD', 'names nothing registered'),
@@ -72,3 +76,47 @@ def test_train_tool_mistakes_are_one_error_line(train_tool, tmp_path, option, ph
     assert proc.returncode == 1 and 'Traceback' not in proc.stderr, proc.stderr[-3000:]
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith('Error:') and phrase in last, last
+
+
+def test_num_classes_of_every_head_must_match_the_data():
+    from sokd_mm.apis import check_num_classes
+    from sokd_mm.utils import base_model
+    kd = Config.fromfile(osp.join(REPO, 'configs/kd/kd_r20_r8_fashion_mnist.py'))
+    check_num_classes(kd)  # shipped: 10 everywhere
+    # The README's pair example without num_classes: a 100-way student on 10 classes.
+    kd.model.architecture = base_model('resnet8')
+    with pytest.raises(ConfigError, match=r'The training data has 10 classes but '
+                       r'model\.architecture\.head\.num_classes=100\. Set '
+                       r'model\.architecture\.head\.num_classes=10'):
+        check_num_classes(kd)
+    teacher = Config.fromfile(osp.join(REPO, 'configs/vanilla/resnet20_fashion_mnist.py'))
+    teacher.model = base_model('wrn_16_2', replace=False)
+    with pytest.raises(ConfigError, match=r'model\.head\.num_classes=100'):
+        check_num_classes(teacher)
+    # Through CRD's dataset wrapper, and on data whose class count only the files know.
+    check_num_classes(Config.fromfile(osp.join(REPO, 'configs/crd/crd_r20_r8_fashion_mnist.py')))
+    kd.train_dataloader.dataset = dict(type='mmpretrain.CustomDataset', data_root='x')
+    with pytest.raises(ConfigError, match='disagrees on the number of classes'):
+        check_num_classes(kd)
+
+
+def test_wrong_num_classes_stops_train_py_with_one_error_line(train_tool, tmp_path):
+    proc = train_tool(osp.join(REPO, 'configs/kd/kd_r20_r8_fashion_mnist.py'),
+                      'model.architecture.head.num_classes=100', 'model.teacher_ckpt=none.pth',
+                      extra=['--work-dir', str(tmp_path / 'w')], check=False)
+    assert proc.returncode == 1 and 'Traceback' not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith('Error: The training data has 10 classes but '
+                           'model.architecture.head.num_classes=100'), last
+
+
+def test_missing_imagenet_folders_are_one_error_line(train_tool, tmp_path):
+    """mmpretrain used to end in a 21-frame FileNotFoundError: 'data/imagenet/train'."""
+    root = str(tmp_path / 'imagenet')
+    proc = train_tool(osp.join(REPO, 'configs/vanilla/resnet18_imagenet.py'),
+                      f'train_dataloader.dataset.data_root={root}',
+                      extra=['--work-dir', str(tmp_path / 'w')], check=False)
+    assert proc.returncode == 1 and 'Traceback' not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith(f'Error: train_dataloader: the image folder {root}/train does not '
+                           'exist') and 'train_dataloader.dataset.data_root=' in last, last

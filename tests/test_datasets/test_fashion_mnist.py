@@ -50,15 +50,35 @@ def test_missing_message_without_fallback(tmp_path, monkeypatch):
         OfflineFashionMNIST(data_root=root, split='test')
 
 
-def test_debian_copy_is_used_when_data_root_is_empty(tmp_path, fashion_mnist_root):
+def test_debian_copy_is_used_only_for_the_default_data_root(tmp_path, fashion_mnist_root):
     debian = str(tmp_path / 'usr_share_datasets_fashion-mnist')
     shutil.copytree(fashion_mnist_root, debian)
     empty = str(tmp_path / 'data' / 'fashion-mnist')
-    assert OfflineFashionMNIST.resolve_root(empty, fallback=debian) == debian
+    assert OfflineFashionMNIST.resolve_root(empty, fallback=debian, default=empty) == debian
     # a data_root holding the files wins over the fallback
-    assert OfflineFashionMNIST.resolve_root(fashion_mnist_root, fallback=debian) == \
-        fashion_mnist_root
-    assert OfflineFashionMNIST.resolve_root(empty, fallback=str(tmp_path / 'x')) == empty
+    assert OfflineFashionMNIST.resolve_root(fashion_mnist_root, fallback=debian,
+                                            default=fashion_mnist_root) == fashion_mnist_root
+    assert OfflineFashionMNIST.resolve_root(empty, fallback=str(tmp_path / 'x'),
+                                            default=empty) == empty
+    # a data root the user chose (a typo, an empty folder) is never replaced by Debian's copy
+    typo = str(tmp_path / 'data' / 'fashion-mnst')
+    assert OfflineFashionMNIST.resolve_root(typo, fallback=debian, default=empty) == typo
+
+
+def test_a_mistyped_data_root_is_refused_before_training(train_tool, tmp_path,
+                                                         fashion_mnist_root, monkeypatch):
+    """`--cfg-options ...data_root=<typo>` used to train on Debian's copy without a word."""
+    import os.path as osp
+
+    from tests.conftest import REPO
+    typo = str(tmp_path / 'fashion-mnst')
+    proc = train_tool(osp.join(REPO, 'configs/vanilla/resnet8_fashion_mnist.py'),
+                      f'train_dataloader.dataset.data_root={typo}',
+                      extra=['--work-dir', str(tmp_path / 'w')], check=False)
+    assert proc.returncode == 1 and 'Traceback' not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith('Error: Fashion-MNIST file(s)') and typo in last, last
+    assert 'Epoch(train)' not in proc.stdout + proc.stderr
 
 
 def test_wrong_headers_and_sizes_are_explained(tmp_path):

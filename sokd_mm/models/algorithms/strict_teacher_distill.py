@@ -101,7 +101,8 @@ class StrictTeacherDistill(SingleTeacherDistill):
     """
 
     def __init__(self, teacher_ckpt: Optional[str] = None, allow_random_teacher: bool = False,
-                 student_loss_weight: float = 1.0, **kwargs) -> None:
+                 student_loss_weight: float = 1.0, teacher_from_checkpoint: bool = False,
+                 **kwargs) -> None:
         if not isinstance(student_loss_weight, (int, float)) or student_loss_weight < 0:
             raise ConfigError('model.student_loss_weight must be a number >= 0, got '
                              f'{student_loss_weight!r}')
@@ -110,6 +111,8 @@ class StrictTeacherDistill(SingleTeacherDistill):
         if teacher_ckpt:
             load_teacher_strictly(self.teacher, teacher_ckpt)
             self.teacher._is_init = True  # keep init_weights() from overwriting it
+        elif teacher_from_checkpoint:
+            pass  # its weights are loaded with the rest of the checkpoint
         elif allow_random_teacher:
             from mmengine.logging import print_log
             print_log('model.allow_random_teacher=True and no teacher_ckpt: the teacher keeps '
