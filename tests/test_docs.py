@@ -1,5 +1,5 @@
-"""The documentation matches the repository: every tool is in the README's layout, the README
-links the methods document users have (docs/methods.md, not the project's internal notes), the
+"""The documentation matches the repository: every tool is in the docs, the README links the
+methods document users have (docs/en/methods.md, not the project's internal notes), the
 LICENSE file is the licence setup.py declares, and the logged SoKD terms are documented."""
 import glob
 import os.path as osp
@@ -7,20 +7,22 @@ import os.path as osp
 from tests.conftest import REPO
 
 README = open(osp.join(REPO, 'README.md')).read()
+DOCS = README + ''.join(open(p).read() for p in sorted(glob.glob(
+    osp.join(REPO, 'docs', 'en', '**', '*.md'), recursive=True)))
 
 
-def test_every_tool_is_in_the_readme():
+def test_every_tool_is_in_the_docs():
     tools = [osp.relpath(p, osp.join(REPO, 'tools'))
              for p in glob.glob(osp.join(REPO, 'tools', '**', '*.*'), recursive=True)
              if p.endswith(('.py', '.sh'))]
     assert len(tools) >= 15
-    missing = [t for t in tools if osp.basename(t) not in README]
+    missing = [t for t in tools if osp.basename(t) not in DOCS]
     assert not missing, missing
 
 
 def test_methods_document_is_the_users_and_linked():
-    assert osp.isfile(osp.join(REPO, 'docs', 'methods.md'))
-    assert 'docs/methods.md' in README
+    assert osp.isfile(osp.join(REPO, 'docs', 'en', 'methods.md'))
+    assert 'docs/en/methods.md' in README
     assert 'METHODS.md' not in README
 
 
@@ -34,4 +36,4 @@ def test_logged_sokd_terms_and_options_are_documented():
     for term in ('policy_entropy', 'search_objective', 'relax_variance',
                  'sokd_dam_first_k_hint', 'loss_sokd_heatmap_hint', 'dataset.indices',
                  'training_curves.png', 'teacher_quality', 'visualize_sokd.py'):
-        assert term in README, term
+        assert term in DOCS, term

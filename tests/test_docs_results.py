@@ -8,10 +8,10 @@ import pytest
 from sokd_mm.apis.method_table import methods_markdown
 from tests.conftest import REPO
 
-TABLES = [('docs/results/sokd_ablation_fashion_mnist.json', 'docs/sokd_ablation.md'),
-          ('docs/results/sokd_ablation_seeds_fashion_mnist.json', 'docs/sokd_ablation.md'),
-          ('docs/results/sokd_plus_fashion_mnist.json', 'docs/sokd_ablation.md'),
-          ('docs/results/sokd_plus_digits.json', 'docs/sokd_ablation.md')]
+TABLES = [('docs/results/sokd_ablation_fashion_mnist.json', 'docs/en/sokd_ablation.md'),
+          ('docs/results/sokd_ablation_seeds_fashion_mnist.json', 'docs/en/sokd_ablation.md'),
+          ('docs/results/sokd_plus_fashion_mnist.json', 'docs/en/sokd_ablation.md'),
+          ('docs/results/sokd_plus_digits.json', 'docs/en/sokd_ablation.md')]
 
 
 @pytest.mark.parametrize('results,doc', TABLES, ids=[t[0] for t in TABLES])

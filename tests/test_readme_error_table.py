@@ -1,4 +1,5 @@
-"""The README's table of user mistakes promises a test per row: every test it names exists.
+"""The FAQ's table of user mistakes (docs/en/faq.md) promises a test per row: every test it
+names exists.
 
 A test cell lists `path::test_name` references; a path may omit its folder (`test_cifar.py`),
 and `::test_name` alone refers to the file named before it in the same cell."""
@@ -20,8 +21,8 @@ def _find(path: str) -> str:
 
 
 def test_every_row_of_the_error_table_names_existing_tests():
-    text = open(osp.join(REPO, 'README.md')).read()
-    table = text[text.index('## Mistakes caught, and their messages'):]
+    text = open(osp.join(REPO, 'docs', 'en', 'faq.md')).read()
+    table = text[text.index('# FAQ: mistakes caught, and their messages'):]
     rows = [line for line in table.splitlines() if line.startswith('| ') and '---' not in line]
     assert len(rows) > 20
     for row in rows[1:]:  # after the header

@@ -19,8 +19,9 @@ def main(argv=None) -> None:
     parser.add_argument('work_dir')
     parser.add_argument('--metric', choices=sorted(METRICS), default='top1')
     parser.add_argument('--by-method', action='store_true')
-    parser.add_argument('--spec', help='with --by-method: rows in the order of this SPEC\'s '
-                        'methods (default: alphabetical)')
+    parser.add_argument('--spec', help='rows in the order of this SPEC\'s methods (with '
+                        '--by-method) or teacher kinds, and its seeds recorded (default: '
+                        'alphabetical)')
     args = parser.parse_args(argv)
     if not osp.isdir(args.work_dir):
         raise SystemExit(f'Error: {args.work_dir} is not a directory')
@@ -38,7 +39,7 @@ def main(argv=None) -> None:
             raise SystemExit(f'Error: {error}') from None
         collected['order'] = [m for m in listed or sorted(collected['methods'])
                               if m in collected['methods']]
-        collected['meta'] = run_meta()
+        collected['meta'] = dict(run_meta(), seeds=seeds)
         _write(args.work_dir, 'results_methods', collected,
                methods_markdown(collected, collected['order']))
         return
@@ -46,6 +47,14 @@ def main(argv=None) -> None:
         collected = collect(args.work_dir, args.metric)
     except ValueError as error:
         raise SystemExit(f'Error: {error}') from None
+    collected['meta'] = run_meta()
+    if args.spec:  # rows in the SPEC's teacher order; the seeds it asked for
+        from sokd_mm.apis.matrix import load_spec
+        spec = load_spec(args.spec)
+        kinds = list(spec.get('teacher_kinds', ['vanilla']))
+        collected['rows'].sort(key=lambda r: kinds.index(r['teacher_kind'])
+                               if r['teacher_kind'] in kinds else len(kinds))
+        collected['meta']['seeds'] = list(spec.seeds)
     stem = 'results' if args.metric == 'top1' else f'results_{args.metric}'
     _write(args.work_dir, stem, collected, collected_markdown(collected))
 

@@ -7,7 +7,7 @@
 # validation split (`top1`), the teacher learns from the first 55,000, and every finished
 # student is then scored once on the 10,000 test images (`test_top1`, what the docs report).
 # One seed screens every variant; configs/matrix/fashion_mnist_sokd_plus.py runs 3 seeds of
-# what matters. Variants: configs/sokd/ablation/fashion_mnist/; results: docs/sokd_ablation.md.
+# what matters. Variants: configs/sokd/ablation/fashion_mnist/; results: docs/en/sokd_ablation.md.
 work_dir = 'work_dirs/sokd_ablation_fashion_mnist'
 launcher = 'none'
 seeds = [0]

@@ -1,7 +1,7 @@
 # SoKD+ (ours, sokd_plus_settings) on fitnet, r20 r8 digits: FitNet's own hint loss, through
 # FitNet's single-block connector, at weight 30 (the recipe's is 100): on the FitNet base SoKD+ is
 # FitNet at that weight; no augmentation, no DAM. Why each choice: sokd_mm/utils/sokd_config.py and
-# docs/sokd_ablation.md. The authors' SoKD for this pair:
+# docs/en/sokd_ablation.md. The authors' SoKD for this pair:
 # configs/sokd/sokd_fitnet_r20_r8_digits.py.
 _base_ = ['../fitnet/fitnet_r20_r8_digits.py']
 from sokd_mm.utils import sokd_plus_settings  # noqa: E402

@@ -1,6 +1,6 @@
 # SoKD+ (ours, sokd_plus_settings) on kd, r32x4 shv2 cifar100: KD unchanged plus a whole-map hint
 # at the stage-2 outputs through FitNet's single-block connector, weight 30; no augmentation, no
-# DAM. Why each choice: sokd_mm/utils/sokd_config.py and docs/sokd_ablation.md. The authors' SoKD
+# DAM. Why each choice: sokd_mm/utils/sokd_config.py and docs/en/sokd_ablation.md. The authors' SoKD
 # for this pair: configs/sokd/sokd_kd_r32x4_shv2_cifar100.py.
 _base_ = ['../kd/kd_r32x4_shv2_cifar100.py']
 from sokd_mm.utils import sokd_plus_settings  # noqa: E402

@@ -1,4 +1,4 @@
-"""tools/analysis: analyze_logs.py draws curves and computes training time from a work dir's
+"""tools/analysis_tools: analyze_logs.py draws curves and computes training time from a work dir's
 logs; get_flops.py measures the networks of a config (student and teacher of a distillation
 config); teacher_quality.py refuses a distillation config with one Error: line."""
 import json
@@ -7,7 +7,7 @@ import os.path as osp
 
 from tests.conftest import PYTHON, REPO, run_tool
 
-TOOLS = osp.join(REPO, 'tools', 'analysis')
+TOOLS = osp.join(REPO, 'tools', 'analysis_tools')
 
 
 def _fake_logs(root):
@@ -46,3 +46,15 @@ def test_teacher_quality_refuses_a_distillation_config(tmp_path, resnet56_ckpt):
     assert proc.returncode == 1 and 'Traceback' not in proc.stderr, proc.stderr[-2000:]
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith('Error:') and 'configs/vanilla' in last, last
+
+
+def test_the_old_tools_analysis_path_still_runs_with_a_deprecation_message(tmp_path):
+    _fake_logs(tmp_path)
+    old = run_tool([PYTHON, osp.join(REPO, 'tools', 'analysis', 'analyze_logs.py'),
+                    'cal_train_time', str(tmp_path)])
+    assert 'slowest epoch 2 (0.1100 s), fastest epoch 1 (0.1000 s)' in old.stdout
+    assert 'Deprecated: tools/analysis/analyze_logs.py moved to ' \
+        'tools/analysis_tools/analyze_logs.py' in old.stderr
+    def scripts(folder):
+        return {n for n in os.listdir(folder) if n.endswith('.py')}
+    assert scripts(osp.join(REPO, 'tools', 'analysis')) == scripts(TOOLS)  # one per tool

@@ -262,3 +262,12 @@ pairs = [dict(teacher='resnet8', student='resnet8', methods=dict(
     from sokd_mm.apis.matrix import run_matrix
     with pytest.raises(StaleRunError, match='teacher_resnet8_epoch1'):
         run_matrix(str(spec))
+
+
+def test_a_spec_with_a_syntax_error_is_one_error_line(tmp_path):
+    spec = tmp_path / 'spec.py'
+    spec.write_text("work_dir = 'w'\nseeds = [0,\n")
+    proc = run_tool([PYTHON, f'{REPO}/tools/run_matrix.py', str(spec)], check=False)
+    assert proc.returncode == 1 and 'Traceback' not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"Error: the SPEC {spec} is not valid Python: '[' was never closed (line 2).")

@@ -1,4 +1,4 @@
-"""tools/analysis/teacher_quality.py writes the report files with consistent figures."""
+"""tools/analysis_tools/teacher_quality.py writes the report files with consistent figures."""
 import json
 import os.path as osp
 
@@ -16,7 +16,7 @@ def test_report_files_and_figures(tmp_path):
     ckpt = tmp_path / 'r8.pth'
     torch.save({'state_dict': model.state_dict()}, ckpt)
     out = tmp_path / 'q'
-    proc = run_tool([PYTHON, f'{REPO}/tools/analysis/teacher_quality.py',
+    proc = run_tool([PYTHON, f'{REPO}/tools/analysis_tools/teacher_quality.py',
                      f'{REPO}/configs/vanilla/resnet8_digits.py', str(ckpt), '--out-dir', str(out)])
     report = json.load(open(out / 'quality.json'))
     assert set(report) >= {'top1', 'nll', 'ece', 'entropy', 'reliability'}
@@ -29,7 +29,7 @@ def test_report_files_and_figures(tmp_path):
 
 
 def test_missing_checkpoint_is_reported(tmp_path):
-    proc = run_tool([PYTHON, f'{REPO}/tools/analysis/teacher_quality.py',
+    proc = run_tool([PYTHON, f'{REPO}/tools/analysis_tools/teacher_quality.py',
                      f'{REPO}/configs/vanilla/resnet8_digits.py', str(tmp_path / 'no.pth')],
                     check=False)
     assert proc.returncode != 0 and 'not found' in proc.stderr

@@ -1,4 +1,4 @@
-"""tools/analysis/visualize_sokd.py draws the areas and the policy of a SoKD checkpoint."""
+"""tools/analysis_tools/visualize_sokd.py draws the areas and the policy of a SoKD checkpoint."""
 import os.path as osp
 
 import torch
@@ -22,7 +22,7 @@ def test_pictures_are_written(tmp_path):
     ckpt = tmp_path / 'sokd.pth'
     torch.save({'state_dict': model.state_dict()}, ckpt)
     out = tmp_path / 'vis'
-    proc = run_tool([PYTHON, f'{REPO}/tools/analysis/visualize_sokd.py', CONFIG, str(ckpt),
+    proc = run_tool([PYTHON, f'{REPO}/tools/analysis_tools/visualize_sokd.py', CONFIG, str(ckpt),
                      '--out-dir', str(out), '--num-images', '3'])
     for name in ('sokd_areas_hint.png', 'sokd_policy_hint.png'):
         assert osp.getsize(out / name) > 10000, name
@@ -30,7 +30,7 @@ def test_pictures_are_written(tmp_path):
 
 
 def test_non_sokd_config_is_refused(tmp_path):
-    proc = run_tool([PYTHON, f'{REPO}/tools/analysis/visualize_sokd.py',
+    proc = run_tool([PYTHON, f'{REPO}/tools/analysis_tools/visualize_sokd.py',
                      f'{REPO}/configs/kd/kd_r20_r8_digits.py', str(tmp_path / 'x.pth')],
                     check=False)
     assert proc.returncode != 0 and 'not a SoKD config' in proc.stderr

@@ -1,8 +1,8 @@
 """Curves and training time from a run's logs (like mmpretrain's analyze_logs):
 
-    python tools/analysis/analyze_logs.py plot_curve WORK_DIR [--keys loss accuracy/top1]
+    python tools/analysis_tools/analyze_logs.py plot_curve WORK_DIR [--keys loss accuracy/top1]
         [--out curves.png]
-    python tools/analysis/analyze_logs.py cal_train_time WORK_DIR
+    python tools/analysis_tools/analyze_logs.py cal_train_time WORK_DIR
 
 Reads every ``WORK_DIR/*/vis_data/scalars.json`` (a resumed run has several), places training
 iterations on the epoch axis and validation scalars at their epoch."""

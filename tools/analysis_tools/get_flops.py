@@ -1,6 +1,6 @@
 """Parameters and MACs (mmengine's complexity counter), as a markdown table, of the CIFAR zoo's
 architectures or of the networks of configs:
-`python tools/analysis/get_flops.py [ARCH | CONFIG.py ...] [--shape 32] [--out FILE]`
+`python tools/analysis_tools/get_flops.py [ARCH | CONFIG.py ...] [--shape 32] [--out FILE]`
 (a distillation config gives its student and its teacher)."""
 import argparse
 import os.path as osp

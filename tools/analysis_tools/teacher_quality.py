@@ -1,4 +1,4 @@
-"""Teacher quality on the test split: `python tools/analysis/teacher_quality.py CONFIG CKPT
+"""Teacher quality on the test split: `python tools/analysis_tools/teacher_quality.py CONFIG CKPT
 [--out-dir DIR] [--cfg-options ...]`. Prints top-1, NLL, ECE (15 bins) and mean entropy and
 writes quality.json, quality.md and reliability.png (default: next to the checkpoint)."""
 import argparse

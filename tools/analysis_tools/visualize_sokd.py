@@ -1,4 +1,4 @@
-"""What SoKD transferred, as pictures: `python tools/analysis/visualize_sokd.py CONFIG CKPT
+"""What SoKD transferred, as pictures: `python tools/analysis_tools/visualize_sokd.py CONFIG CKPT
 [--out-dir DIR] [--num-images 4] [--cfg-options ...]` writes sokd_areas_<hint>.png (test
 images, teacher feature before/after the learned augmentation, DAM heatmaps with their areas,
 the mask) and sokd_policy_<hint>.png (the learned policy)."""

@@ -1,7 +1,7 @@
 # SoKD-FitNet ablation, ResNet20 -> ResNet8, Fashion-MNIST: FitNet's 1-block connector, a whole-map
 # hint at weight 30, no augmentation. Everything else as
 # configs/sokd/sokd_fitnet_r20_r8_fashion_mnist.py; the table and its command:
-# docs/sokd_ablation.md.
+# docs/en/sokd_ablation.md.
 _base_ = ['../../../fitnet/fitnet_r20_r8_fashion_mnist.py']
 from sokd_mm.utils import sokd_settings  # noqa: E402
 
