@@ -136,7 +136,7 @@ def _optimizers_and_wrapper(student_lr: float, student_weight_decay: float,
     return optim_wrapper, model_wrapper_cfg
 
 
-# SoKD+ (ours): what the Fashion-MNIST ablation kept (docs/sokd_ablation.md).
+# SoKD+ (ours): what the Fashion-MNIST ablation kept (docs/en/sokd_ablation.md).
 SOKD_PLUS = dict(connector='ConvRegConnector', dam='off', augment=False, area_weight=30.0)
 
 
@@ -148,7 +148,7 @@ def sokd_plus_settings(**kwargs) -> Tuple[dict, dict, dict]:
 
     Each departure from the paper, with the measured rows (Fashion-MNIST, ResNet20 -> ResNet8,
     the matrix budget, one seed, chosen on 5,000 training images held out; top-1 % held-out /
-    test; docs/sokd_ablation.md has the table and the 3-seed rows):
+    test; docs/en/sokd_ablation.md has the table and the 3-seed rows):
 
     - ``connector='ConvRegConnector'`` (FitNet's single block, not the authors' three): with
       the whole-map hint and no augmentation, 3 blocks 82.46 / 81.59 against 1 block 83.54 /
