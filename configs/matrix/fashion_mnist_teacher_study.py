@@ -44,8 +44,13 @@ teacher_kinds = ['standard', 'early_stopped', 'epoch5', 'soteacher', 'soteacher_
                  'soteacher_lr1e6_cr0', 'soteacher_lr1e6_cr1']
 teachers = dict(resnet20=dict(
     standard=dict(config='configs/vanilla/resnet20_fashion_mnist.py', cfg_options=_teacher),
-    early_stopped=dict(of='standard', checkpoint='best'),  # its best held-out epoch
-    epoch5=dict(of='standard', checkpoint='epoch_5'),      # a fixed early epoch, before the steps
+    # its best held-out epoch; that is the last one (epoch 10) at this budget, so its students
+    # would be the standard teacher's: scored, not distilled from
+    early_stopped=dict(of='standard', checkpoint='best', distil=False),
+    # a fixed early epoch: the standard recipe stopped after epoch 5, before its first lr step
+    # (its epoch-5 state; the standard run's own epoch_5.pth is rotated out by max_keep_ckpts)
+    epoch5=dict(config='configs/vanilla/resnet20_fashion_mnist.py',
+                cfg_options={**_teacher, 'train_cfg.max_epochs': 5}),
     soteacher=_so(),                                       # shipped: lambda_LR 1e-5, running mean
     soteacher_reference=_so(ensemble_mode='reference'),    # the authors' ensemble update
     soteacher_lr1e6_cr0=_so(lambda_lr=1e-6, lambda_cr=0.0),  # the paper's lambda_LR, no CR

@@ -31,7 +31,8 @@ teacher kind's training run instead of training its own::
         early_stopped=dict(of='vanilla', checkpoint='best'),    # best validation epoch
         epoch5=dict(of='vanilla', checkpoint='epoch_5')))       # a fixed early epoch
 
-``checkpoint`` is 'last' (default), 'best' (the run's ``save_best`` file) or 'epoch_N'.
+``checkpoint`` is 'last' (default), 'best' (the run's ``save_best`` file) or 'epoch_N';
+``distil=False`` scores a teacher kind without training students from it.
 
 Each cell runs ``tools/train.py`` (or ``dist_train.sh`` / ``slurm_train.sh``) in its own
 process and work dir; a cell is finished when its ``result.json`` exists. Killed and started
@@ -129,7 +130,9 @@ def select_checkpoint(work_dir: str, choice: str) -> str:
         hint = ("the teacher's config needs default_hooks.checkpoint.save_best (e.g. "
                 'sokd_mm.utils.early_stopping) and a validation every epoch'
                 if choice == 'best' else
-                'default_hooks.checkpoint.interval must save that epoch')
+                'default_hooks.checkpoint.interval must save that epoch and max_keep_ckpts '
+                'keep it (save_best rewrites the epoch checkpoint at every new best, which '
+                'rotates older ones out)')
         raise ValueError(f'{work_dir} has no {choice!r} checkpoint: {hint}.')
     return path
 
@@ -169,7 +172,10 @@ def plan(spec: Config) -> List[Cell]:
             for method, entry in pair['methods'].items():
                 config, options, args = _entry(entry)
                 needs_teacher = method != 'student'
-                for kind in (kinds if needs_teacher else [None]):
+                distilled = [k for k in kinds for arch in [pair['teacher']]
+                             if not (isinstance(spec.teachers[arch][k], dict)
+                                     and spec.teachers[arch][k].get('distil') is False)]
+                for kind in (distilled if needs_teacher else [None]):
                     teacher = f"teacher_{pair['teacher']}_{kind}" if needs_teacher else None
                     suffix = f'_{kind}' if kind else ''
                     cells.append(Cell(

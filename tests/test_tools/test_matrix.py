@@ -222,14 +222,15 @@ cfg_options = {{**{data!r}, 'train_dataloader.dataset.indices': 40,
                 'val_dataloader.dataset.index_range': (48, 64),
                 'train_cfg.max_epochs': 3, 'train_dataloader.batch_size': 20,
                 'default_hooks.checkpoint.interval': 1}}
-teacher_kinds = ['standard', 'early_stopped', 'epoch1']
+teacher_kinds = ['standard', 'early_stopped', 'epoch1', 'scored_only']
 teachers = dict(resnet8=dict(
     standard=dict(config='configs/vanilla/resnet8_fashion_mnist.py',
                   cfg_options={{'train_cfg.val_interval': 1,
                                'default_hooks.checkpoint.save_best': 'accuracy/top1',
                                'default_hooks.checkpoint.rule': 'greater'}}),
     early_stopped=dict(of='standard', checkpoint='best'),
-    epoch1=dict(of='standard', checkpoint='epoch_1')))
+    epoch1=dict(of='standard', checkpoint='epoch_1'),
+    scored_only=dict(of='standard', checkpoint='best', distil=False)))
 pairs = [dict(teacher='resnet8', student='resnet8', methods=dict(
     kd=dict(config='configs/kd/kd_r20_r8_fashion_mnist.py',
             cfg_options={{'model.teacher.backbone.depth': 8, 'train_cfg.max_epochs': 1}})))]
@@ -258,6 +259,10 @@ pairs = [dict(teacher='resnet8', student='resnet8', methods=dict(
         assert student['teacher'] == f'teacher_resnet8_{kind}'
     rows = {r['teacher_kind']: r for r in collect(str(m))['rows']}
     assert rows['epoch1']['teacher_top1'] == val[1]
+    # distil=False: scored (its checkpoint is the best one), no student trained from it
+    scored = json.load(open(m / 'teacher_resnet8_scored_only' / 'result.json'))
+    assert scored['checkpoint'] == best[0] and scored['test_top1'] is not None
+    assert not glob.glob(str(m / '*scored_only_seed*'))
     spec.write_text(text.replace("checkpoint='epoch_1'", "checkpoint='epoch_2'"))
     from sokd_mm.apis.matrix import run_matrix
     with pytest.raises(StaleRunError, match='teacher_resnet8_epoch1'):
