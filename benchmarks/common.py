@@ -38,6 +38,13 @@ def time_steps(step: Callable[[], None], warmup: int, steps: int, cuda: bool) ->
 
 
 def write_json(path: str, payload: Dict) -> None:
+    """Write a benchmark's results with where they come from (command, commit, date)."""
+    import datetime
+    import subprocess
+    commit = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True,
+                            cwd=osp.dirname(osp.abspath(__file__))).stdout.strip() or None
+    payload.setdefault('meta', dict(command='python ' + ' '.join(sys.argv), commit=commit,
+                                    date=datetime.date.today().isoformat()))
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, 'w') as f:
         json.dump(payload, f, indent=2)

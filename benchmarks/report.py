@@ -1,0 +1,77 @@
+"""The benchmarks' summary table, generated from their committed JSON (benchmarks/results/):
+`python benchmarks/report.py` prints the markdown that docs/en/benchmarks.md carries
+(tests/test_docs_results.py fails when the two differ)."""
+import json
+import os.path as osp
+from typing import List
+
+RESULTS = osp.join(osp.dirname(osp.abspath(__file__)), 'results')
+
+
+def _load(name: str) -> dict:
+    path = osp.join(RESULTS, f'{name}.json')
+    return json.load(open(path)) if osp.isfile(path) else {}
+
+
+def _where(data: dict) -> str:
+    machine = data.get('machine', {})
+    meta = data.get('meta', {})
+    device = machine.get('gpu') or f"{machine.get('cpu_count', '?')}-core CPU, " \
+        f"{machine.get('threads', '?')} thread(s)"
+    return f"{device}; torch {machine.get('torch', '?')}; {meta.get('date', 'date not recorded')}"
+
+
+def _verdict(ratio: float, target: float) -> str:
+    return f'{ratio:.2f}x (target <= {target:.2f}x: {"met" if ratio <= target else "**not met**"})'
+
+
+def rows() -> List[str]:
+    lines = ['| benchmark | what | measured | where |', '|---|---|---|---|']
+    so = _load('soteacher_step')
+    if so:
+        lines.append(f"| `soteacher_step.py` | SoTeacher / vanilla {so['model']} step, batch "
+                     f"{so['batch']} | {_verdict(so['ratio'], so['target_ratio'])} | {_where(so)} |")
+    sokd = _load('sokd_step')
+    names = dict(sokd_after_search='after the search, the authors\' DAM',
+                 sokd_live_after_search='after the search, the live DAM',
+                 sokd_search_first_order='first-order search step',
+                 sokd_search_second_order='second-order search step',
+                 sokd_search_reference='reference search step (the configs\' mode)')
+    for key, label in names.items():
+        ratio = sokd.get('ratios', {}).get(key)
+        if ratio:
+            lines.append(f"| `sokd_step.py` | SoKD-FitNet {sokd['pair']} {label} / FitNet, "
+                         f"batch {sokd['batch']} | "
+                         f"{_verdict(ratio['time_ratio'], ratio['target_time_ratio'])} | "
+                         f'{_where(sokd)} |')
+    over = _load('framework_overhead')
+    for run in over.get('runs', []):
+        lines.append(f"| `framework_overhead.py` | {over['step']} through the runner / plain "
+                     f"PyTorch step | {_verdict(run['ratio'], run['target_ratio'])} | "
+                     f'{_where(over)} |')
+    if over:
+        lines.append(f"| `framework_overhead.py` | CIFAR loader (2 workers) / the step's demand "
+                     f"| {over['loader_images_per_s']:.0f} / "
+                     f"{over['step_demand_images_per_s']:.0f} images/s | {_where(over)} |")
+    fast = _load('gpu_fast')
+    if fast:
+        o = fast['overhead']
+        lines.append(f"| `gpu_fast.py` | framework overhead per iteration, trivial model, "
+                     f"standard / fast runtime | {o['standard_overhead_us']:.0f} / "
+                     f"{o['fast_overhead_us']:.0f} us ({o['overhead_reduction']:.1f}x less) | "
+                     f'{_where(fast)} |')
+        for run in fast.get('runs', []):
+            search = (f", search {run['search_seconds_per_step']:.3f} s"
+                      if run.get('search_seconds_per_step') else '')
+            lines.append(f"| `gpu_fast.py` | {run['method']} step, {run['runtime']} runtime, "
+                         f"{run['precision']} | {run['seconds_per_step']:.3f} s{search} | "
+                         f'{_where(fast)} |')
+    return lines
+
+
+def main() -> None:
+    print('\n'.join(rows()))
+
+
+if __name__ == '__main__':
+    main()
