@@ -53,6 +53,11 @@ def rows() -> List[str]:
         lines.append(f"| `framework_overhead.py` | CIFAR loader (2 workers) / the step's demand "
                      f"| {over['loader_images_per_s']:.0f} / "
                      f"{over['step_demand_images_per_s']:.0f} images/s | {_where(over)} |")
+    demo = _load('demo_time')
+    if demo:
+        lines.append(f"| `demo_time.py` | `make demo` from a fresh work dir, {len(demo['runs'])} "
+                     f"runs | {demo['total_s']:.0f} s (target <= {demo['target_s']} s: "
+                     f"{'met' if demo['meets_target'] else '**not met**'}) | {_where(demo)} |")
     fast = _load('gpu_fast')
     if fast:
         o = fast['overhead']

@@ -1,5 +1,7 @@
-"""Run a sequence of trainings (teachers, then students that need them) in one process, reuse
-finished runs, and collect their accuracies. Used by ``tools/demo.py``."""
+"""Run a plan of trainings (teachers, then students that need them), ``jobs`` at a time in
+worker processes with an even share of the CPU threads each (or in this process with
+``jobs=1``), reuse finished runs, and collect their accuracies; the time left is estimated
+from the measured cost of each kind of run (``time_estimate``). Used by ``tools/demo.py``."""
 import json
 import os
 import os.path as osp
@@ -21,6 +23,7 @@ class RunSpec:
     role: str  # 'teacher' or 'student'
     teacher_from: Optional[str] = None
     options: Dict = field(default_factory=dict)
+    fast: bool = False  # train through the fast runtime (tools/train.py --fast)
 
 
 def _metric(metrics: Dict, *names: str) -> Optional[float]:
@@ -41,12 +44,17 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict], verbose: bool = 
     options = dict(spec.options)
     if spec.teacher_from:
         options['model.teacher_ckpt'] = results[spec.teacher_from]['checkpoint']
-    claim_run_dir(work_dir, run_fingerprint(spec.config, options), what=f'run {spec.name}')
+    claim_run_dir(work_dir, run_fingerprint(spec.config, options,
+                                            ['--fast'] if spec.fast else []),
+                  what=f'run {spec.name}')
     if osp.isfile(result_file):
         with open(result_file) as f:
             return json.load(f)
     cfg = Config.fromfile(spec.config)
     cfg.merge_from_dict(options)
+    if spec.fast:
+        from .fast_runtime import apply_fast_runtime
+        apply_fast_runtime(cfg, bf16=False)
     cfg.work_dir = work_dir
     cfg.experiment_name = spec.name
     if not verbose:
@@ -65,11 +73,13 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict], verbose: bool = 
     runner.val_loop.run()
     metrics = {key[4:]: buf.current() for key, buf in runner.message_hub.log_scalars.items()
                if key.startswith('val/')}
+    epochs, search_epochs = planned_epochs(spec)
     result = dict(
         name=spec.name, role=spec.role, config=spec.config, teacher_from=spec.teacher_from,
         top1=_metric(metrics, 'accuracy/top1'),
         teacher_top1=_metric(metrics, 'teacher.accuracy/top1'),
-        seconds=round(time.time() - start, 1),
+        seconds=round(time.time() - start, 1), epochs=epochs, search_epochs=search_epochs,
+        search_seconds=_search_seconds(work_dir, search_epochs, runner),
         checkpoint=find_last_complete_checkpoint(work_dir))
     if cfg.model.get('type') == 'SoKDDistill':
         # What SoKD transferred and the policy it learned, as pictures.
@@ -85,6 +95,30 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict], verbose: bool = 
         result.update(nll=quality['nll'], ece=quality['ece'], entropy=quality['entropy'])
     atomic_write_text(result_file, json.dumps(result, indent=2))  # never half a result
     return result
+
+
+def planned_epochs(spec: RunSpec) -> tuple:
+    """(training epochs, SoKD search epochs) of a run, from its config and options."""
+    cfg = Config.fromfile(spec.config)
+    cfg.merge_from_dict(dict(spec.options))
+    search = cfg.model.get('search_epochs', 0) if cfg.model.get('type') == 'SoKDDistill' else 0
+    epochs = cfg.train_cfg.max_epochs
+    return epochs, min(search, epochs)
+
+
+def _search_seconds(work_dir: str, search_epochs: int, runner) -> Optional[float]:
+    """Seconds the SoKD search iterations took: their logged per-iteration times."""
+    import glob
+    if not search_epochs:
+        return None
+    times = []
+    for log in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
+        for line in open(log):
+            rec = json.loads(line)
+            if 'time' in rec and 'loss' in rec and rec.get('epoch', 0) <= search_epochs:
+                times.append(rec['time'])
+    per_epoch = len(runner.train_dataloader)
+    return sum(times) / len(times) * per_epoch * search_epochs if times else None
 
 
 def results_table(results: List[Dict]) -> str:
@@ -160,20 +194,79 @@ def draw_training_curves(results: List[Dict], root: str, path: str) -> None:
     plt.close(fig)
 
 
-def run_pipeline(specs: List[RunSpec], root: str, verbose: bool = False) -> List[Dict]:
+def _run_in_worker(spec: RunSpec, root: str, results: Dict[str, Dict], verbose: bool,
+                   threads: int) -> Dict:
+    """``run_one`` in a worker process with ``threads`` CPU threads."""
+    import torch
+    torch.set_num_threads(threads)
+    import sokd_mm  # noqa: F401  (registrations in the fresh process)
+    return run_one(spec, root, results, verbose)
+
+
+def run_pipeline(specs: List[RunSpec], root: str, verbose: bool = False,
+                 jobs: int = 1) -> List[Dict]:
+    """Run ``specs`` (module doc); a student starts once its teacher has finished."""
+    from .time_estimate import PlannedRun, run_kind, seconds_left
     os.makedirs(root, exist_ok=True)
+    plan = []
+    for spec in specs:
+        epochs, search = planned_epochs(spec)
+        plan.append(PlannedRun(spec.name, run_kind(spec.config, spec.role), epochs, search,
+                               spec.teacher_from))
+    kinds = {p.name: p for p in plan}
     done: Dict[str, Dict] = {}
-    started = time.time()
-    for i, spec in enumerate(specs, 1):
-        left = ''
-        if i > 1:
-            per_run = (time.time() - started) / (i - 1)
-            left = f', about {per_run * (len(specs) - i + 1) / 60:.0f} min left'
-        print(f'\n=== [{i}/{len(specs)}] {spec.role} {spec.name} ({spec.config}){left} ===',
-              flush=True)
-        done[spec.name] = run_one(spec, root, done, verbose)
-        print(f"=== {spec.name}: top-1 {done[spec.name]['top1']:.2f}% "
-              f"({done[spec.name]['seconds']:.0f} s) ===", flush=True)
+    measured: List[Dict] = []  # finished runs that trained here (reused ones took no time)
+    started: Dict[str, float] = {}
+    order = {spec.name: i for i, spec in enumerate(specs, 1)}
+
+    def left_text() -> str:
+        now = time.time()
+        left = seconds_left(plan, measured, {n: now - t for n, t in started.items()}, jobs,
+                            done=set(done))
+        return f', about {left / 60:.1f} min left' if left is not None else ''
+
+    def announce(spec: RunSpec) -> None:
+        print(f'\n=== [{order[spec.name]}/{len(specs)}] {spec.role} {spec.name} '
+              f'({spec.config}){left_text()} ===', flush=True)
+
+    def finish(spec: RunSpec, result: Dict) -> None:
+        done[spec.name] = result
+        started.pop(spec.name, None)
+        if result.get('seconds') and 'epochs' in result:  # reused runs: their recorded time
+            plan_run = kinds[spec.name]
+            measured.append(dict(name=spec.name, kind=plan_run.kind, seconds=result['seconds'],
+                                 iterations=plan_run.iterations,
+                                 search_iterations=plan_run.search_iterations,
+                                 search_seconds=result.get('search_seconds')))
+        print(f"=== {spec.name}: top-1 {result['top1']:.2f}% ({result['seconds']:.0f} s)"
+              f"{left_text()} ===", flush=True)
+
+    pending = list(specs)
+    if jobs <= 1:
+        for spec in pending:
+            announce(spec)
+            started[spec.name] = time.time()
+            finish(spec, run_one(spec, root, done, verbose))
+    else:
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        threads = max(1, (os.cpu_count() or 1) // jobs)
+        running = {}
+        with ProcessPoolExecutor(max_workers=jobs,
+                                 mp_context=multiprocessing.get_context('spawn')) as pool:
+            while pending or running:
+                for spec in [s for s in pending if not s.teacher_from or s.teacher_from in done]:
+                    if len(running) >= jobs:
+                        break
+                    pending.remove(spec)
+                    announce(spec)
+                    started[spec.name] = time.time()
+                    running[pool.submit(_run_in_worker, spec, root, dict(done), verbose,
+                                        threads)] = spec
+                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for future in finished:
+                    finish(running.pop(future), future.result())
+    done = {spec.name: done[spec.name] for spec in specs}  # plan order
     results = list(done.values())
     table = results_table(results)
     if any(r['name'].endswith(('_seed1', '_seed2')) for r in results):
