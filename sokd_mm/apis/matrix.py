@@ -465,6 +465,15 @@ def collect(work_dir: str, metric: str = 'top1') -> Dict:
         rows.setdefault(key, {}).setdefault(r['method'], []).append(r.get(metric))
     for (t, s) in alone:  # a pair with no distillation cell still gets its row
         rows.setdefault((t, s, 'vanilla'), {})
+    students = {(t, s) for t, s, _ in rows}
+    for arch, kind in teachers:  # a teacher no student was distilled from (distil=False)
+        for t, s in sorted(students):
+            if t == arch and not any(k == kind for tt, _, k in rows if tt == arch):
+                rows.setdefault((t, s, kind), {})
+    # the placeholder row of the student alone, where its pair has rows of its own
+    rows = {(t, s, k): m for (t, s, k), m in rows.items()
+            if m or k != 'vanilla' or (t, 'vanilla') in teachers
+            or not any(tt == t and ss == s and kk != 'vanilla' for tt, ss, kk in rows)}
     table = []
     for (t, s, kind), methods in sorted(rows.items()):
         teacher = teachers.get((t, kind), {})

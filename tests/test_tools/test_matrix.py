@@ -263,6 +263,10 @@ pairs = [dict(teacher='resnet8', student='resnet8', methods=dict(
     scored = json.load(open(m / 'teacher_resnet8_scored_only' / 'result.json'))
     assert scored['checkpoint'] == best[0] and scored['test_top1'] is not None
     assert not glob.glob(str(m / '*scored_only_seed*'))
+    # ... and still a row of the table, with no students
+    assert rows['scored_only']['methods'] == {} and set(rows) == {
+        'standard', 'early_stopped', 'epoch1', 'scored_only'}
+    assert rows['scored_only']['teacher_top1'] == max(val.values())
     spec.write_text(text.replace("checkpoint='epoch_1'", "checkpoint='epoch_2'"))
     from sokd_mm.apis.matrix import run_matrix
     with pytest.raises(StaleRunError, match='teacher_resnet8_epoch1'):
