@@ -3,31 +3,20 @@
 # configs/matrix/fashion_mnist_cpu.py (10 epochs, steps at 6, 8, 9; students on the first 5,000
 # training images).
 #   python tools/run_matrix.py configs/matrix/fashion_mnist_teacher_study.py --jobs 2
-#   python tools/collect_results.py work_dirs/teacher_study_fashion_mnist --metric test_top1
+#   python tools/collect_results.py work_dirs/teacher_study_fashion_mnist --metric test_top1 \
+#       --spec configs/matrix/fashion_mnist_teacher_study.py
 # Model selection never sees the test set: every teacher learns from the first 55,000 training
 # images and is scored on the last 5,000 after every epoch (so any of them can be early-stopped);
 # students validate on the same held-out images, and every finished student and teacher is
-# scored once on the 10,000 test images (what the docs report, docs/teacher_study.md).
+# scored once on the 10,000 test images (what the docs report, docs/en/teacher_study.md).
 # Teachers train once (seed 0); the seeds are the students'.
+_base_ = ['./fashion_mnist_sokd_ablation.py']  # the budget, the held-out validation
 work_dir = 'work_dirs/teacher_study_fashion_mnist'
-launcher = 'none'
 seeds = [0, 1, 2]
 train_args = ['--fast']
-test_after = True
-_holdout = (55000, 60000)
-cfg_options = {
-    'train_dataloader.dataset.indices': 5000,
-    'val_dataloader.dataset.split': 'train',
-    'val_dataloader.dataset.index_range': _holdout,
-    'train_cfg.max_epochs': 10,
-    'train_cfg.val_interval': 10,
-    'param_scheduler.milestones': [6, 8, 9],
-    'default_hooks.logger.interval': 50,
-    'default_hooks.checkpoint.interval': 5,
-}
 _teacher = {
     'train_dataloader.dataset.indices': None,
-    'train_dataloader.dataset.index_range': (0, _holdout[0]),
+    'train_dataloader.dataset.index_range': (0, 55000),  # the rest is the held-out split
     'train_cfg.val_interval': 1,
     'default_hooks.checkpoint.save_best': 'accuracy/top1',
     'default_hooks.checkpoint.rule': 'greater',
