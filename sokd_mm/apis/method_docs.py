@@ -1,6 +1,6 @@
 """Each method folder's ``README.md`` and ``metafile.yml`` (mmpretrain's metafile schema),
 generated from the configs in the folder and the committed results JSON (``docs/results/``):
-``python tools/misc/method_docs.py`` writes them, ``tests/test_configs/test_method_docs.py``
+``python tools/misc/results_docs.py`` writes them, ``tests/test_configs/test_method_docs.py``
 fails when a committed file differs from what the JSON and the configs give.
 
 Measured rows come from the studies' JSON (test-split top-1, mean +- std over seeds, with the

@@ -16,9 +16,9 @@ from tests.conftest import REPO
 def test_readme_and_metafile_are_generated_from_configs_and_results(method):
     readme, metafile = render(method, REPO)
     assert open(osp.join(REPO, 'configs', method, 'README.md')).read() == readme, \
-        'run python tools/misc/method_docs.py'
+        'run python tools/misc/results_docs.py'
     assert open(osp.join(REPO, 'configs', method, 'metafile.yml')).read() == \
-        dump_metafile(metafile), 'run python tools/misc/method_docs.py'
+        dump_metafile(metafile), 'run python tools/misc/results_docs.py'
 
 
 @pytest.mark.parametrize('method', sorted(METHODS))

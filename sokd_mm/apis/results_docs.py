@@ -1,0 +1,56 @@
+"""Every results table of the docs, generated from committed JSON by one tool
+(``tools/misc/results_docs.py``; ``--check`` in the tests):
+
+- study tables in ``docs/en/*.md``: each sits between ``<!-- generated from <json> -->`` and
+  ``<!-- end of generated table -->`` and is the JSON rendered by the collector that wrote it
+  (``tools/collect_results.py`` per method, or teacher kinds x methods);
+- the benchmarks table in ``docs/en/benchmarks.md``, from ``benchmarks/results/*.json``;
+- each method folder's ``README.md`` and ``metafile.yml`` (``method_docs``).
+"""
+import glob
+import json
+import os.path as osp
+import re
+import subprocess
+import sys
+from typing import Dict
+
+BEGIN = '<!-- generated from {} -->'
+END = '<!-- end of generated table -->'
+BLOCK = re.compile(r'<!-- generated from (\S+) -->\n(.*?)\n' + re.escape(END), re.S)
+
+
+def render_json_table(repo: str, results: str) -> str:
+    """The table a committed results JSON stands for."""
+    if results.startswith('benchmarks/'):  # the folder of benchmark JSON
+        return subprocess.run([sys.executable, osp.join(repo, 'benchmarks', 'report.py')],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    data = json.load(open(osp.join(repo, results)))
+    if 'rows' in data:
+        from .matrix import collected_markdown
+        return collected_markdown(data)
+    from .method_table import methods_markdown
+    return methods_markdown(data, data['order'])
+
+
+def render_docs(repo: str) -> Dict[str, str]:
+    """Path (relative to ``repo``) -> the text it should have."""
+    from .method_docs import METHODS, dump_metafile, render
+    out = {}
+    for path in sorted(glob.glob(osp.join(repo, 'docs', 'en', '**', '*.md'), recursive=True)):
+        text = open(path).read()
+        new = BLOCK.sub(lambda m: BEGIN.format(m[1]) + '\n' + render_json_table(repo, m[1])
+                        + '\n' + END, text)
+        if BLOCK.search(text):
+            out[osp.relpath(path, repo)] = new
+    for method in METHODS:
+        readme, metafile = render(method, repo)
+        out[f'configs/{method}/README.md'] = readme
+        out[f'configs/{method}/metafile.yml'] = dump_metafile(metafile)
+    return out
+
+
+def stale_docs(repo: str) -> Dict[str, str]:
+    """The files whose committed text differs from what their sources give."""
+    return {path: text for path, text in render_docs(repo).items()
+            if not osp.isfile(osp.join(repo, path)) or open(osp.join(repo, path)).read() != text}
