@@ -98,7 +98,7 @@ def build_config(args: argparse.Namespace) -> Config:
     if cfg.get('resume'):
         # The resumed checkpoint holds the teacher: the teacher file is not needed again.
         teacher_from_checkpoint(cfg, cfg.load_from)
-    elif args.allow_change:
+    elif args.allow_change and args.resume is None:
         raise SystemExit('Error: --allow-change only applies with --resume.')
     prepare_distributed(cfg, args.launcher)
     if cfg.get('resume'):

@@ -269,6 +269,29 @@ def _visible_gpus() -> List[str]:
         return []
 
 
+def _planned(spec: Config, cell: Cell):
+    """A cell as the time estimate sees it: its iterations (epochs x batches, where the
+    options say how many images it trains on) and SoKD search iterations."""
+    import math
+
+    from .time_estimate import PlannedRun, run_kind
+    cfg = Config.fromfile(cell.config if osp.isabs(cell.config) else osp.join(REPO, cell.config))
+    cfg.merge_from_dict(_cell_options(spec, cell, None))
+    loader = cfg.train_dataloader
+    data = loader.dataset.get('dataset', loader.dataset)  # through a wrapper (CRD)
+    images = data.get('indices') if isinstance(data.get('indices'), int) else None
+    if data.get('index_range'):
+        images = data['index_range'][1] - data['index_range'][0]
+    per_epoch = math.ceil(images / loader.batch_size) if images else 1
+    epochs = cfg.train_cfg.max_epochs
+    search = min(cfg.model.get('search_epochs', 0), epochs) \
+        if cfg.model.get('type') == 'SoKDDistill' else 0
+    if cell.after:  # reuses another teacher's run: nothing to train
+        epochs = search = 0
+    return PlannedRun(cell.name, run_kind(cell.config, cell.role), epochs * per_epoch,
+                      search * per_epoch, cell.teacher or cell.after)
+
+
 def _val_top1_of(run_dir: str, checkpoint: str) -> Optional[float]:
     """The validation top-1 logged at a checkpoint's epoch, when that epoch was validated."""
     match = re.search(r'epoch_(\d+)\.pth$', checkpoint)
@@ -360,10 +383,18 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
             print(f'{cell.name}: {" ".join(cmd)}', flush=True)
         return list(results.values())
     os.makedirs(spec.work_dir, exist_ok=True)
+    from .time_estimate import seconds_left
     running: Dict[int, tuple] = {}   # slot -> (cell, process, log file, start time)
-    durations: List[float] = []   # of the cells that trained
+    plan_runs = {c.name: _planned(spec, c) for c in todo}
+    measured: List[Dict] = []   # the cells that trained here, for the time estimate
     done = 0
     start, total = time.time(), len(todo)
+
+    def stop_all() -> None:
+        for _, other, other_log, _ in running.values():
+            other.terminate()
+            other.wait()
+            other_log.close()
     while todo or running:
         for slot in [s for s in range(jobs) if s not in running]:
             ready = next((c for c in todo if (not c.teacher or c.teacher in results)
@@ -374,7 +405,11 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
             work_dir = osp.join(spec.work_dir, ready.name)
             if ready.after:  # reuses a finished teacher's run: nothing to train
                 _claim(spec, ready, results)
-                results[ready.name] = _finish_cell(spec, ready, work_dir)
+                try:
+                    results[ready.name] = _finish_cell(spec, ready, work_dir)
+                except ValueError:
+                    stop_all()
+                    raise
                 done += 1
                 print(f'[done {done}/{total}] {ready.name}: '
                       f'{results[ready.name]["checkpoint"]}', flush=True)
@@ -398,20 +433,27 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
             del running[slot]
             work_dir = osp.join(spec.work_dir, cell.name)
             if code != 0:
-                for _, other, other_log, _ in running.values():
-                    other.terminate()
-                    other.wait()
-                    other_log.close()
+                stop_all()
                 raise RuntimeError(f'{cell.name} failed (exit {code}); see '
                                    f'{work_dir}/matrix_run.log. Fix it and run the matrix '
                                    'again: finished cells are kept.')
-            results[cell.name] = _finish_cell(spec, cell, work_dir)
-            durations.append(time.time() - began)
+            try:
+                results[cell.name] = _finish_cell(spec, cell, work_dir)
+            except (ValueError, RuntimeError):
+                stop_all()
+                raise
+            run = plan_runs[cell.name]
+            measured.append(dict(name=cell.name, kind=run.kind, seconds=time.time() - began,
+                                 iterations=run.iterations,
+                                 search_iterations=run.search_iterations))
             done += 1
-            left = (total - done) * statistics.mean(durations) / jobs
+            now = time.time()
+            left = seconds_left(list(plan_runs.values()), measured,
+                                {c.name: now - t for c, _, _, t in running.values()}, jobs,
+                                done=set(results))
+            eta = f', about {left / 60:.0f} min left' if left is not None else ''
             print(f'[done {done}/{total}] {cell.name}: top-1 {results[cell.name]["top1"]}; '
-                  f'{(time.time() - start) / 60:.1f} min so far, about {left / 60:.0f} min '
-                  'left', flush=True)
+                  f'{(now - start) / 60:.1f} min so far{eta}', flush=True)
     return list(results.values())
 
 

@@ -238,6 +238,7 @@ pairs = [dict(teacher='resnet8', student='resnet8', methods=dict(
     spec.write_text(text)
     out = run_tool([PYTHON, f'{REPO}/tools/run_matrix.py', str(spec)], timeout=600).stdout
     assert out.count('[start') == 4, out  # one teacher trained, three students
+    assert 'min left' in out.split('[done', 2)[2]  # estimated from the cells measured so far
     m = tmp_path / 'm'
     best = glob.glob(str(m / 'teacher_resnet8_standard' / 'best_accuracy_top1_epoch_*.pth'))
     assert len(best) == 1
