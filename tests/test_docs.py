@@ -37,3 +37,18 @@ def test_logged_sokd_terms_and_options_are_documented():
                  'sokd_dam_first_k_hint', 'loss_sokd_heatmap_hint', 'dataset.indices',
                  'training_curves.png', 'teacher_quality', 'visualize_sokd.py'):
         assert term in DOCS, term
+
+
+def test_section_numbers_the_code_cites_exist_in_the_methods_document():
+    """The code cites docs/en/methods.md by section ("docs/en/methods.md 2.1a"): every cited
+    number is a heading there."""
+    import re
+    methods = open(osp.join(REPO, 'docs', 'en', 'methods.md')).read()
+    headings = set(re.findall(r'^#+ (\d+[a-z]?(?:\.\d+[a-z]?)?)[. ]', methods, re.M))
+    cited = set()
+    for path in glob.glob(osp.join(REPO, '**', '*.py'), recursive=True):
+        if '.venv' in path or '/build/' in path or '.mim' in path:
+            continue
+        cited |= set(re.findall(r'docs/en/methods\.md (?:section )?(\d+[a-z]?(?:\.\d+[a-z]?)?)',
+                                open(path).read()))
+    assert len(cited) >= 5 and cited <= headings, cited - headings

@@ -1,4 +1,4 @@
-"""Turn a matrix work dir into the paper-style table (mean +- std over seeds, METHODS.md
+"""Turn a matrix work dir into the paper-style table (mean +- std over seeds, docs/en/methods.md
 reference numbers alongside): `python tools/collect_results.py WORK_DIR` writes
 WORK_DIR/results.md and WORK_DIR/results.json (`--metric test_top1`: the test-split scores of a
 SPEC with `test_after = True`, written to results_test_top1.md/.json; `--by-method`: one row per

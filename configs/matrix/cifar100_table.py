@@ -1,4 +1,4 @@
-# The METHODS.md section 3 table, with and without SoTeacher and SoKD, 3 seeds:
+# The docs/en/methods.md section 3 table, with and without SoTeacher and SoKD, 3 seeds:
 #   python tools/run_matrix.py configs/matrix/cifar100_table.py
 #   python tools/collect_results.py work_dirs/matrix_cifar100
 # Needs CIFAR-100 under data/cifar100 and GPUs; each cell is a 240-epoch run. Set

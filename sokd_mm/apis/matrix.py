@@ -58,7 +58,8 @@ from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text,
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-# METHODS.md section 3 (CRD/RepDistiller, CIFAR-100 top-1): teacher, student, KD, FitNet, AT, CRD
+# docs/en/methods.md section 3 (CRD/RepDistiller, CIFAR-100 top-1): teacher, student, KD,
+# FitNet, AT, CRD
 REFERENCE = {
     ('wrn_40_2', 'wrn_16_2'): (75.61, 73.26, 74.92, 73.58, 74.08, 75.48),
     ('wrn_40_2', 'wrn_40_1'): (75.61, 71.98, 73.54, 72.24, 72.77, 74.14),

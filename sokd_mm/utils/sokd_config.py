@@ -25,7 +25,7 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
                   augment_ops='all', box_rule: str = 'reference',
                   area_mix: float = 1.0) -> Tuple[dict, dict, dict]:
     """``(model, optim_wrapper, model_wrapper_cfg)`` that turn a distillation config into its
-    SoKD version (METHODS.md section 2), to be assigned in a child config::
+    SoKD version (docs/en/methods.md section 2), to be assigned in a child config::
 
         _base_ = ['../kd/kd_r56_r20_cifar100.py']
         from sokd_mm.utils import sokd_settings

@@ -2,7 +2,7 @@
 
 During the first ``search_epochs`` epochs, every iteration first updates the policy (the
 augmenters' ``alpha``, ``p``, ``m`` and control variates, by its own optimizer ``policy``) to
-lower the student's loss *after* a virtual student step (DARTS, METHODS.md 2.1a)::
+lower the student's loss *after* a virtual student step (DARTS, docs/en/methods.md 2.1a)::
 
     theta'  = theta - eta * (mu * momentum + dL/dtheta + wd * theta)
     grad_pi = d f(theta')/d pi - eta * [dL(theta + R g')/d pi - dL(theta - R g')/d pi] / (2R)

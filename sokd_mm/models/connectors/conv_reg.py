@@ -65,7 +65,7 @@ class ConvRegConnector(BaseConnector):
 
 @MODELS.register_module()
 class ThreeBlockConvRegConnector(ConvRegConnector):
-    """SoKD's regressor (the authors' code, METHODS.md 2.3): FitNet's ConvReg block (conv or
+    """SoKD's regressor (the authors' code, docs/en/methods.md 2.3): FitNet's ConvReg block (conv or
     strided / transposed conv chosen from the shapes, BN, ReLU) followed by two more blocks of
     conv 3x3 (C_t -> C_t, padding 1) + BN + ReLU. The deeper mapping gives the student side
     room to match a refined teacher feature without bending the student's own feature.

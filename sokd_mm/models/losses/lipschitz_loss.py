@@ -1,4 +1,4 @@
-"""R_Lip, SoTeacher's Lipschitz regularizer (METHODS.md 1.1).
+"""R_Lip, SoTeacher's Lipschitz regularizer (docs/en/methods.md 1.1).
 
 An upper-bound surrogate of the network's Lipschitz constant, recomputed from the current
 weights at every call (no power iteration), summed over leaf modules::

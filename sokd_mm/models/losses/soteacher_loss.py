@@ -1,4 +1,4 @@
-"""SoTeacher's objective for training a teacher for its students (METHODS.md section 1)::
+"""SoTeacher's objective for training a teacher for its students (docs/en/methods.md section 1)::
 
     L = CE(z, y) + lambda_CR(e) * L_CR + lambda_LR * R_Lip
 

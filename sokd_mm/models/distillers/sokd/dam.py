@@ -1,4 +1,4 @@
-"""Distinctive Area Detection Module (DAM) of SoKD (METHODS.md 2.2).
+"""Distinctive Area Detection Module (DAM) of SoKD (docs/en/methods.md 2.2).
 
 A CenterNet-style detector shared by student and teacher features (C channels), three heads of
 conv 3x3 (C -> C) + ReLU + conv 1x1 + ReLU: heatmap (K channels, then sigmoid), size (w, h in

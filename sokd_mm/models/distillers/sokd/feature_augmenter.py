@@ -1,4 +1,4 @@
-"""SoKD's learnable feature augmentation (METHODS.md 2.1, 2.1a).
+"""SoKD's learnable feature augmentation (docs/en/methods.md 2.1, 2.1a).
 
 A policy over the 36 unordered pairs of distinct feature ops (``feature_ops.py``): per
 sub-policy ``s`` selection logits ``alpha_s``, and per op in it an application probability

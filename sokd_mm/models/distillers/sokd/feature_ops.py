@@ -1,4 +1,5 @@
-"""The nine differentiable-in-value feature-map operations of SoKD's augmenter (METHODS.md 2.1).
+"""The nine differentiable-in-value feature-map operations of SoKD's augmenter
+(docs/en/methods.md 2.1).
 
 Each op takes a feature map ``x`` (B x C x H x W), a magnitude value ``v`` already mapped into
 its range, and a ``torch.Generator`` for its random draws (so that a resumed run draws the same

@@ -1,4 +1,4 @@
-"""A DAM that stays alive (our addition, METHODS.md 2.2 "[choice, ours]"), and the DAM-off
+"""A DAM that stays alive (our addition, docs/en/methods.md 2.2 "[choice, ours]"), and the DAM-off
 ablation.
 
 Why: the authors' DAM (``dam.py``) has no target for its heatmap. Under the agreement loss at

@@ -1,6 +1,6 @@
 """SoKDDistiller: the base method's distillation plus SoKD's terms at chosen hint points.
 
-For each hint ``h`` (METHODS.md 2.3)::
+For each hint ``h`` (docs/en/methods.md 2.3)::
 
     f_s = connector(F_s)      F~_t = augmenter_h(F_t)      (F_s, F_t from named recorders)
     L += w_da * L_DA(f_s, F~_t) + w_d * L_D(f_s, F~_t) [+ w_h * L_H]    (DAM_h)
