@@ -157,6 +157,26 @@ def config_with_faults(tmp_path, config: str) -> str:
     return str(path)
 
 
+@pytest.fixture(scope='session')
+def uninterrupted_run(tmp_path_factory):
+    """``run(config, options, flags)``: the work dir of an uninterrupted training of ``config``
+    (with the test faults hook, switched off) and those options, trained once per session and
+    shared by the tests that compare an interrupted run with it."""
+    cache = {}
+
+    def run(config: str, options: list, flags: tuple = ()) -> str:
+        key = (config, tuple(options), tuple(flags))
+        if key not in cache:
+            root = tmp_path_factory.mktemp('uninterrupted')
+            cfg = config_with_faults(root, osp.join(REPO, config))
+            work = str(root / 'work')
+            run_tool([PYTHON, osp.join(REPO, 'tools', 'train.py'), cfg, '--work-dir', work,
+                      *flags, '--cfg-options', *options])
+            cache[key] = work
+        return cache[key]
+    return run
+
+
 def assert_same_state(a, b, where: str = 'checkpoint') -> None:
     """Recursively equal: tensors bit for bit, arrays, numbers, containers."""
     import torch

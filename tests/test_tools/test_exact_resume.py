@@ -38,12 +38,17 @@ def _compare(a: dict, b: dict) -> None:
     assert a['meta']['epoch'] == b['meta']['epoch'] and a['meta']['iter'] == b['meta']['iter']
 
 
-def _clean_killed_resumed(train_tool, tmp_path, config: str, opts: list) -> tuple:
-    """Run ``config`` uninterrupted, and again SIGKILLed after iteration 8 (3 iterations per
-    epoch: the middle of epoch 3) then resumed; return both work dirs and the resumed log."""
+def _clean_killed_resumed(train_tool, tmp_path, config: str, opts: list,
+                          uninterrupted=None) -> tuple:
+    """Run ``config`` uninterrupted (or take the session's run of it), and again SIGKILLed
+    after iteration 8 (3 iterations per epoch: the middle of epoch 3) then resumed; return
+    both work dirs and the resumed log."""
     cfg = config_with_faults(tmp_path, osp.join(REPO, config))
     clean, broken = str(tmp_path / 'clean'), str(tmp_path / 'broken')
-    train_tool(cfg, *opts, extra=['--work-dir', clean])
+    if uninterrupted is not None:
+        clean = uninterrupted(config, opts)
+    else:
+        train_tool(cfg, *opts, extra=['--work-dir', clean])
     killed = train_tool(cfg, *opts, extra=['--work-dir', broken], check=False,
                         env={'SOKD_KILL_AT_ITER': '8'})
     assert killed.returncode == -9, killed.stderr[-2000:]
@@ -59,14 +64,16 @@ def _compare_files(clean: str, broken: str, name: str) -> None:
 
 @pytest.mark.parametrize('case', sorted(CASES))
 def test_sigkill_mid_epoch_then_resume_is_bit_identical(case, train_tool, tmp_path,
-                                                        tiny_cifar100_root, resnet56_ckpt):
+                                                        tiny_cifar100_root, resnet56_ckpt,
+                                                        uninterrupted_run):
     config, extras = CASES[case]
     opts = small_cifar_options(tiny_cifar100_root, batch=16, epochs=3) + [
         'randomness.deterministic=True']
     opts += [o for o in extras if o != 'teacher']
     if 'teacher' in extras:
         opts.append(f'model.teacher_ckpt={resnet56_ckpt}')
-    clean, broken, log = _clean_killed_resumed(train_tool, tmp_path, config, opts)
+    clean, broken, log = _clean_killed_resumed(train_tool, tmp_path, config, opts,
+                                               uninterrupted_run)
     assert 'resumed epoch: 2' in log
     _compare_files(clean, broken, 'epoch_3.pth')
 

@@ -50,14 +50,15 @@ def _options(case: str, root: str, teacher: str) -> list:
 @pytest.mark.parametrize('fast', [False, True], ids=['standard', 'fast'])
 @pytest.mark.parametrize('case', sorted(CASES))
 def test_sigterm_mid_epoch_checkpoints_that_iteration_and_resumes_bit_identically(
-        case, fast, train_tool, tmp_path, tiny_cifar100_root, resnet56_ckpt):
+        case, fast, train_tool, tmp_path, tiny_cifar100_root, resnet56_ckpt, uninterrupted_run):
     # 48 images in batches of 16: 3 iterations per epoch; the signal arrives during
     # iteration 5 (epoch 2, batch 2), inside SoKD's 3-epoch policy search.
     cfg = config_with_faults(tmp_path, osp.join(REPO, CASES[case][0]))
     opts = _options(case, tiny_cifar100_root, resnet56_ckpt)
     flags = ['--fast'] if fast else []
-    clean, stopped = str(tmp_path / 'clean'), str(tmp_path / 'stopped')
-    train_tool(cfg, *opts, extra=['--work-dir', clean, *flags])
+    # the same uninterrupted run as tests/test_tools/test_exact_resume.py's (standard runtime)
+    clean = uninterrupted_run(CASES[case][0], opts, tuple(flags))
+    stopped = str(tmp_path / 'stopped')
     # As tools/slurm_train.sh starts it: --resume=auto on an empty work dir starts afresh.
     first = train_tool(cfg, *opts, extra=['--work-dir', stopped, '--resume=auto', *flags],
                        check=False, env={'SOKD_SIGNAL_AT_ITER': '5:SIGTERM'})
