@@ -6,8 +6,8 @@ registries; configs reach it through ``custom_imports=dict(imports=['sokd_mm'])`
 import warnings
 
 # Library warnings that say nothing to a user of this plugin, filtered here and only here:
-# mmcv-lite (enough for classification distillation, see README "Versions") warns at import
-# that detection-only compiled ops are missing.
+# mmcv-lite (enough for classification distillation, see docs/en/get_started.md "Versions")
+# warns at import that detection-only compiled ops are missing.
 warnings.filterwarnings('ignore', message=r'Fail to import ``MultiScaleDeformableAttention``')
 
 from . import compat  # noqa: F401,E402  (must run before anything imports mmrazor.models)

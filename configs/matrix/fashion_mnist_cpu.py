@@ -10,7 +10,7 @@
 # teachers see more: what a student can gain is the teacher's knowledge of data it does not
 # see itself. 10 epochs everywhere (the 15-epoch schedule's steps at 6, 8, 9), the SoKD search
 # during the first (10% of the run; the authors search 20 of 240 epochs), validation on all
-# 10,000 test images at the end. The data: see README "Data".
+# 10,000 test images at the end. The data: see docs/en/get_started.md "Data".
 work_dir = 'work_dirs/matrix_fashion_mnist'
 launcher = 'none'
 seeds = [0, 1, 2]

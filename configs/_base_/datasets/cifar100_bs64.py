@@ -1,5 +1,5 @@
 # CIFAR-100 from the original cifar-100-python pickles under data/cifar100 (never downloaded:
-# see README "Data"). Crop 32 with padding 4 + horizontal flip; CIFAR-100 mean/std.
+# see docs/en/get_started.md "Data"). Crop 32 with padding 4 + horizontal flip; CIFAR-100 mean/std.
 # Each data sample carries its `sample_idx` (SoTeacher's per-sample ensemble needs it).
 dataset_type = 'OfflineCIFAR100'
 data_root = 'data/cifar100'

@@ -1,6 +1,6 @@
 # Fashion-MNIST (70,000 28x28 grey images of clothing, 10 classes) from its four original IDX gz
 # files under data/fashion-mnist, or Debian's copy in /usr/share/datasets/fashion-mnist
-# (`apt-get install dataset-fashion-mnist`); never downloaded (see README "Data").
+# (`apt-get install dataset-fashion-mnist`); never downloaded (see docs/en/get_started.md "Data").
 # The dataset pads each image to 32x32 and repeats it to 3 channels, so the CIFAR zoo runs as it
 # is; training uses the CIFAR augmentation (crop 32 with padding 4, horizontal flip: garments
 # are left-right symmetric classes). Mean/std: Fashion-MNIST's 0.286/0.353, times 255.

@@ -48,7 +48,7 @@ class ConvRegConnector(BaseConnector):
                 f'ConvRegConnector cannot map a student feature of shape {self.student_shape} '
                 f'onto a teacher feature of shape {self.teacher_shape}: the student map must be '
                 'twice, half, or at least the teacher size. Choose hint layers with compatible '
-                'spatial sizes (see the stage table in README.md).')
+                'spatial sizes (see the stage table in docs/en/model_zoo.md).')
         self.bn = nn.BatchNorm2d(t_c)
         self.relu = nn.ReLU(inplace=True) if use_relu else nn.Identity()
 

@@ -28,7 +28,7 @@ def check_recorder_sources(recorders, model: nn.Module, side: str) -> None:
             raise RecorderNameError(
                 f'{side}_recorders.{key}: source {recorder.source!r} is not a module of the '
                 f'{side}. Nearest module names: {close}. Stage names of each model are listed '
-                'in README.md (model zoo table).')
+                'in docs/en/model_zoo.md (the stage table).')
 
 
 @MODELS.register_module()

@@ -118,7 +118,7 @@ def check_same_shape(student: torch.Tensor, teacher: torch.Tensor) -> None:
 @MODELS.register_module()
 class DistinctiveAreaModule(nn.Module):
     """The authors' DAM, faithfully (its heads collapse under L_D at the reference weights:
-    see ``dam_diagnostics`` and the README).
+    see ``dam_diagnostics`` and docs/en/user_guides/sokd.md).
 
     Args:
         in_channels: C of the (teacher-shaped) hint feature.

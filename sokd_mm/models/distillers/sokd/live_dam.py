@@ -28,7 +28,7 @@ top-row hint. ``LiveDistinctiveAreaModule`` changes three things, each against o
 
 The areas come, as in the reference, from the student's heatmap (3x3 NMS, top-k peaks, boxes
 from the size and offset heads). Measured behaviour (digits, ResNet20 -> ResNet8): see the
-README's SoKD section and ``tests/test_models/test_distillers/test_live_dam.py``.
+docs/en/user_guides/sokd.md and ``tests/test_models/test_distillers/test_live_dam.py``.
 """
 import math
 from typing import Dict
