@@ -42,8 +42,8 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
         student_lr, student_weight_decay: the student's SGD (lr 0.01 for MobileNetV2 /
             ShuffleNets; ImageNet: 0.1 and 1e-4).
         dam: ``'reference'`` (the authors' DAM; its heads collapse, see
-            docs/en/user_guides/sokd.md), ``'live'`` (``LiveDistinctiveAreaModule``, ours) or ``'off'`` (ablation: L_DA over the whole
-            map, no detector).
+            docs/en/user_guides/sokd.md), ``'live'`` (``LiveDistinctiveAreaModule``, ours) or
+            ``'off'`` (ablation: L_DA over the whole map, no detector).
         augment: ``False`` turns the learnable augmentation off (ablation; no search).
         connector: the student-side regressor (``'ThreeBlockConvRegConnector'``, the authors';
             ``'ConvRegConnector'``, FitNet's single block).
