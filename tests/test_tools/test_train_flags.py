@@ -2,6 +2,7 @@
 or says that it needs a GPU; Ctrl-C ends with one line telling how to resume."""
 import os
 import os.path as osp
+import shlex
 import signal
 import subprocess
 import sys
@@ -79,3 +80,21 @@ def test_no_validate_and_print_config(train_tool, tmp_path, cifar100_root):
                     'train_cfg.max_epochs=7', '--save-path', str(tmp_path / 'resolved.py')])
     assert 'max_epochs=7' in out.stdout and "type='StrictTeacherDistill'" in out.stdout
     assert Config.fromfile(str(tmp_path / 'resolved.py')).train_cfg.max_epochs == 7
+
+
+def test_the_resume_command_repeats_the_run_and_resumes_its_latest_checkpoint(monkeypatch):
+    monkeypatch.delenv('WORLD_SIZE', raising=False)
+    monkeypatch.setattr('sys.argv', ['tools/train.py'])
+    argv = ['c.py', '--work-dir', 'w w', '--resume', 'w w/epoch_1.pth', '--fast',
+            '--cfg-options', 'model.teacher_ckpt=t.pth', 'train_cfg.max_epochs=3']
+    assert train.resume_command(argv) == ("python tools/train.py c.py --work-dir 'w w' --fast "
+                                          '--cfg-options model.teacher_ckpt=t.pth '
+                                          'train_cfg.max_epochs=3 --resume')
+    assert train.resume_command(['c.py', '--resume=auto']) == \
+        'python tools/train.py c.py --resume'
+    # started by dist_train.sh (torchrun sets WORLD_SIZE): the same launcher again
+    monkeypatch.setenv('WORLD_SIZE', '4')
+    assert train.resume_command(['c.py', '--launcher', 'pytorch', '--local-rank=0', '--fast']) \
+        == 'bash tools/dist_train.sh c.py 4 --fast --resume'
+    args = train.parse_args(shlex.split(train.resume_command(argv))[2:])
+    assert args.resume == 'auto' and args.fast and args.work_dir == 'w w'
