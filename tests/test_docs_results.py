@@ -45,3 +45,10 @@ def test_an_edited_table_is_caught(tmp_path):
                and any(c.isdigit() for c in line))
     doc.write_text(text.replace(row, row.replace('.', ',', 1)))
     assert 'docs/en/sokd_ablation.md' in stale_docs(str(tmp_path))
+
+
+def test_the_readme_quotes_the_demo_time_of_its_benchmark_json():
+    data = json.load(open(osp.join(REPO, 'benchmarks', 'results', 'demo_time.json')))
+    readme = open(osp.join(REPO, 'README.md')).read()
+    assert f"The demo ({len(data['runs'])} runs, two at a time) took {data['total_s']:.0f} s" \
+        in readme.replace('\n', ' ')
