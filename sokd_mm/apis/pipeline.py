@@ -73,7 +73,7 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict], verbose: bool = 
     runner.val_loop.run()
     metrics = {key[4:]: buf.current() for key, buf in runner.message_hub.log_scalars.items()
                if key.startswith('val/')}
-    epochs, search_epochs = planned_epochs(spec)
+    epochs, search_epochs = planned_epochs(spec, cfg)
     result = dict(
         name=spec.name, role=spec.role, config=spec.config, teacher_from=spec.teacher_from,
         top1=_metric(metrics, 'accuracy/top1'),
@@ -97,10 +97,12 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict], verbose: bool = 
     return result
 
 
-def planned_epochs(spec: RunSpec) -> tuple:
-    """(training epochs, SoKD search epochs) of a run, from its config and options."""
-    cfg = Config.fromfile(spec.config)
-    cfg.merge_from_dict(dict(spec.options))
+def planned_epochs(spec: RunSpec, cfg: Optional[Config] = None) -> tuple:
+    """(training epochs, SoKD search epochs) of a run, from its config and options (``cfg``:
+    that config, already loaded)."""
+    if cfg is None:
+        cfg = Config.fromfile(spec.config)
+        cfg.merge_from_dict(dict(spec.options))
     search = cfg.model.get('search_epochs', 0) if cfg.model.get('type') == 'SoKDDistill' else 0
     epochs = cfg.train_cfg.max_epochs
     return epochs, min(search, epochs)
