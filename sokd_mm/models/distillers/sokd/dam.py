@@ -54,6 +54,15 @@ def box_bounds(centre: torch.Tensor, size: torch.Tensor, peak: torch.Tensor,
     return torch.minimum(lo, peak), torch.maximum(hi, peak + 1)
 
 
+def local_max_3x3(x: torch.Tensor) -> torch.Tensor:
+    """``F.max_pool2d(x, 3, stride=1, padding=1)``, exactly, as two 1-D passes of shifted
+    maxima: PyTorch's CPU max-pool (it also computes argmax indices) takes 15x longer on the
+    100-channel heatmaps of the CIFAR pairs, the largest single cost of a SoKD step there."""
+    p = F.pad(x, (1, 1, 1, 1), value=float('-inf'))
+    rows = torch.maximum(torch.maximum(p[..., :-2], p[..., 1:-1]), p[..., 2:])
+    return torch.maximum(torch.maximum(rows[..., :-2, :], rows[..., 1:-1, :]), rows[..., 2:, :])
+
+
 def select_areas(heatmap: torch.Tensor, wh: torch.Tensor, offset: torch.Tensor,
                  topk: int, rule: str = 'ours') -> Tuple[torch.Tensor, torch.Tensor]:
     """``(mask, index)``: the B x 1 x H x W sum of the top-k boxes' indicator maps, built
@@ -63,7 +72,7 @@ def select_areas(heatmap: torch.Tensor, wh: torch.Tensor, offset: torch.Tensor,
     if topk > h * w:
         raise DAMConfigError(f'DAM topk={topk} is larger than the {h} x {w} hint feature map: '
                              'lower topk or choose a larger hint feature map.')
-    peaks = heatmap * (F.max_pool2d(heatmap, 3, stride=1, padding=1) == heatmap)
+    peaks = heatmap * (local_max_3x3(heatmap) == heatmap)
     _, index = peaks.flatten(1).topk(topk, dim=1)                  # B x k
     pos = index % (h * w)
     ys, xs = pos // w, pos % w
@@ -95,8 +104,12 @@ def dam_diagnostics(heatmap: torch.Tensor, index: torch.Tensor) -> Dict[str, tor
       which is what top-k returns on a flat heatmap (channel 0, top row).
     """
     k = index.shape[1]
-    return dict(dead=((heatmap - 0.5).abs() < 1e-6).float().mean(),
-                hm_std=heatmap.flatten(2).std(dim=2).mean(),
+    # Two-pass standard deviation: torch.std over a short last dimension is 15x slower on the
+    # CPU; the value agrees to float rounding (a diagnostic, not part of any loss).
+    flat = heatmap.flatten(2)
+    centred = flat - flat.mean(dim=2, keepdim=True)
+    hm_std = (centred.pow(2).sum(dim=2) / max(flat.shape[2] - 1, 1)).sqrt().mean()
+    return dict(dead=((heatmap - 0.5).abs() < 1e-6).float().mean(), hm_std=hm_std,
                 first_k=(index < k).float().mean())
 
 
@@ -150,20 +163,26 @@ class DistinctiveAreaModule(nn.Module):
         return dict(heatmap=torch.sigmoid(self.heatmap_head(feature)),
                     wh=self.size_head(feature), offset=self.offset_head(feature))
 
-    def losses(self, student: torch.Tensor, teacher: torch.Tensor) -> Dict[str, torch.Tensor]:
+    def losses(self, student: torch.Tensor, teacher: torch.Tensor,
+               with_diagnostics: bool = True) -> Dict[str, torch.Tensor]:
         """L_DA and L_D for the student feature (teacher-shaped) and refined teacher feature:
-        ``dict(losses=dict(area=..., agreement=...), mask=M, diagnostics=...)``."""
+        ``dict(losses=dict(area=..., agreement=...), mask=M, diagnostics=...)``; the
+        diagnostics are left out (empty) with ``with_diagnostics=False``."""
         check_same_shape(student, teacher)
 
-        # One pass over both features (same weights): fewer, larger convolutions.
+        # One pass over both features (same weights): fewer, larger convolutions. The halves
+        # are taken with split, whose backward concatenates the two gradients (two slices
+        # would each fill a zero tensor of the full size and add them: same values, more work).
         both = self(torch.cat([student, teacher], 0))
-        out_s = {k: v[:len(student)] for k, v in both.items()}
-        cat = torch.cat([both['heatmap'], both['wh'], both['offset']], 1)
-        agreement = F.mse_loss(cat[:len(student)], cat[len(student):])
+        n = len(student)
+        out_s = {k: v[:n] for k, v in both.items()}
+        student_out, teacher_out = torch.cat([both['heatmap'], both['wh'], both['offset']],
+                                             1).split(n)
+        agreement = F.mse_loss(student_out, teacher_out)
         with torch.no_grad():
             mask, index = select_areas(out_s['heatmap'], out_s['wh'], out_s['offset'],
                                        self.topk, self.box_rule)
-            diagnostics = dam_diagnostics(out_s['heatmap'], index)
+            diagnostics = dam_diagnostics(out_s['heatmap'], index) if with_diagnostics else {}
         area = F.mse_loss(student * mask, teacher * mask)
         return dict(losses=dict(area=area, agreement=agreement), mask=mask,
                     diagnostics=diagnostics)

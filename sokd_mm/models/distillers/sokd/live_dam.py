@@ -102,24 +102,28 @@ class LiveDistinctiveAreaModule(nn.Module):
         h, w = feature.shape[-2:]
         logits = self.heatmap_head(feature)
         size_fraction = torch.sigmoid(self.size_head(feature))
-        scale = feature.new_tensor([w, h]).view(1, 2, 1, 1)
+        # Scaled by Python numbers: a tensor of (w, h) would be a host-to-device copy per step.
+        wh = torch.cat([size_fraction[:, :1] * w, size_fraction[:, 1:] * h], 1)
         return dict(heatmap_logits=logits, heatmap=torch.sigmoid(logits),
-                    size_fraction=size_fraction, wh=size_fraction * scale,
+                    size_fraction=size_fraction, wh=wh,
                     offset=torch.sigmoid(self.offset_head(feature)))
 
-    def losses(self, student: torch.Tensor, teacher: torch.Tensor) -> Dict[str, dict]:
+    def losses(self, student: torch.Tensor, teacher: torch.Tensor,
+               with_diagnostics: bool = True) -> Dict[str, dict]:
         """``dict(losses=dict(area, agreement, heatmap), mask=M, diagnostics=...)``."""
         check_same_shape(student, teacher)
         n = len(student)
         both = self(torch.cat([student, teacher], 0))
-        bounded = torch.cat([both['heatmap'], both['size_fraction'], both['offset']], 1)
-        agreement = F.mse_loss(bounded[:n], bounded[n:])
+        # split, not two slices: see DistinctiveAreaModule.losses.
+        agreement = F.mse_loss(*torch.cat([both['heatmap'], both['size_fraction'],
+                                           both['offset']], 1).split(n))
         heatmap = F.binary_cross_entropy_with_logits(both['heatmap_logits'][n:],
                                                      teacher_attention(teacher))
         with torch.no_grad():
             mask, index = select_areas(both['heatmap'][:n], both['wh'][:n],
                                        both['offset'][:n], self.topk)
-            diagnostics = dam_diagnostics(both['heatmap'][:n], index)
+            diagnostics = (dam_diagnostics(both['heatmap'][:n], index) if with_diagnostics
+                           else {})
         area = mass_normalised_mse(student, teacher, mask, self.area_mix)
         return dict(losses=dict(area=area, agreement=agreement, heatmap=heatmap), mask=mask,
                     diagnostics=diagnostics)
@@ -138,7 +142,8 @@ class WholeMapArea(nn.Module):
         super().__init__()
         self.in_channels = in_channels
 
-    def losses(self, student: torch.Tensor, teacher: torch.Tensor) -> Dict[str, dict]:
+    def losses(self, student: torch.Tensor, teacher: torch.Tensor,
+               with_diagnostics: bool = True) -> Dict[str, dict]:
         check_same_shape(student, teacher)
         mask = torch.ones_like(student[:, :1])
         return dict(losses=dict(area=F.mse_loss(student, teacher)), mask=mask, diagnostics={})

@@ -95,6 +95,8 @@ class SoKDDistiller(ValidatedDistiller):
             self.augmenters[key] = MODELS.build(augmenter or dict(type='FeatureAugmenter'))
             self.augmented_records[recorder] = key
         self.magnitude_grad = False  # set by the algorithm while it searches the policy
+        # Off during the search's virtual evaluations, whose diagnostics nobody reads.
+        self.diagnostics = True
 
     def draw_policies(self) -> None:
         for augmenter in self.augmenters.values():
@@ -128,7 +130,7 @@ class SoKDDistiller(ValidatedDistiller):
             refined = teacher.detach()
             if name in self.augmenters:
                 refined = self.augmenters[name](refined, self.magnitude_grad)
-            terms = self.dams[name].losses(student, refined)
+            terms = self.dams[name].losses(student, refined, self.diagnostics)
             for term, value in terms['losses'].items():
                 losses[f'loss_sokd_{term}_{name}'] = self.loss_weights[term] * value
             for key, value in terms['diagnostics'].items():
