@@ -16,6 +16,9 @@ GPU taken out:
   per-iteration values, in order, before the logger or the checkpoint hook reads it, and a
   non-finite loss stops training at the sync point naming its first iteration, before any
   checkpoint is written. The price: up to one logging interval of steps is trained after a NaN.
+  SoKD's augmenters switch to device sampling (``FeatureAugmenter(sampling='device')``: policy
+  draws, op randomness and magnitudes stay on the device), and the data preprocessor's move of
+  the (already device-resident) batch is marked non-blocking, so no step waits for the device.
 
 On CUDA the model and the batches use ``channels_last`` (``channels_last='auto'``; not under
 DDP, whose gradient buckets are laid out before the loop exists). ``compile_teacher=True`` (or a
@@ -99,6 +102,7 @@ class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
             teacher.compile(**options)
             self.runner.logger.info(f'Teacher forward compiled: torch.compile({options}).')
         self.data = DeviceResidentData(self.dataloader.dataset, device, channels_last)
+        self._no_waits_in_the_step(model)
         intervals = [self.sync_interval] if self.sync_interval else []
         for hook in self.runner.hooks:
             if isinstance(hook, LoggerHook) and not self.sync_interval:
@@ -110,6 +114,18 @@ class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
             f'Device-resident training data: {len(self.data.samples)} images on {device} '
             f'(padding {self.data.padding}, flip {self.data.flip_prob}), channels_last='
             f'{channels_last}; losses read every {min(self._sync_every)} iterations.')
+
+    def _no_waits_in_the_step(self, model: torch.nn.Module) -> None:
+        from sokd_mm.models.distillers.sokd import FeatureAugmenter
+        augmenters = [m for m in model.modules() if isinstance(m, FeatureAugmenter)]
+        for augmenter in augmenters:
+            augmenter.sampling = 'device'
+        if augmenters:
+            self.runner.logger.info(f'{len(augmenters)} SoKD augmenter(s) draw on the device '
+                                    "(sampling='device').")
+        preprocessor = getattr(model, 'data_preprocessor', None)
+        if hasattr(preprocessor, '_non_blocking'):  # mmengine's flag for its batch move
+            preprocessor._non_blocking = True
 
     def run(self) -> torch.nn.Module:
         self._prepare()

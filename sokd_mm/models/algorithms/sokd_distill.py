@@ -184,7 +184,7 @@ class SoKDDistill(StrictTeacherDistill):
         self._teacher_pass(inputs, data_samples)
         self._teacher_recorded = True
         params, buffers = self._student_state(student_wrapper)
-        distiller.magnitude_grad = True
+        distiller.magnitude_grad, distiller.diagnostics = True, False
         try:
             if self.search == 'first_order':
                 f = self._objective_at(inputs, data_samples, {}, buffers)
@@ -215,9 +215,9 @@ class SoKDDistill(StrictTeacherDistill):
                                  for g, gp, gm in zip(mag_grads, m_plus, m_minus)]
                 extra = [scale * (f_plus - f_minus)] * len(augmenters)
         finally:
-            distiller.magnitude_grad = False
+            distiller.magnitude_grad, distiller.diagnostics = False, True
         value = f.detach()
-        variance = 0.0
+        variance = value.new_zeros(())  # a tensor: a float() here would wait for the device
         policy_wrapper.zero_grad()
         for augmenter, mag_grad, fd in zip(augmenters, mag_grads, extra):
             relax = augmenter.relax_gradients(value)
@@ -233,7 +233,7 @@ class SoKDDistill(StrictTeacherDistill):
             augmenter.prob.grad, augmenter.alpha.grad = prob_grad, alpha_grad
             for p, g in zip(cv_params, cv_grads):
                 p.grad = g.detach()
-            variance += float(relax['variance'].detach())
+            variance = variance + relax['variance'].detach()
         _average_gradients_across_ranks(self.policy_parameters())
         policy_wrapper.step()
         policy_wrapper.zero_grad()
@@ -243,7 +243,7 @@ class SoKDDistill(StrictTeacherDistill):
                 augmenter.magnitude.clamp_(0, 1)
         entropy = torch.stack([a.entropy() for a in augmenters]).mean().detach()
         return {'policy_entropy': entropy, 'search_objective': value,
-                'relax_variance': torch.tensor(variance)}
+                'relax_variance': variance}
 
 
 def _grads_or_zeros(output: torch.Tensor, inputs: List[torch.Tensor]) -> List[torch.Tensor]:

@@ -171,15 +171,18 @@ class SoTeacherLoss(nn.Module):
         lam = self.current_lambda_cr
         idx = sample_idx.to(self.ensemble.device, non_blocking=True)
         if self.epoch >= 2 and self.training:
-            q = self.ensemble[idx].to(probs.device, torch.float32)
+            q = self.ensemble[idx].to(probs.device, torch.float32, non_blocking=True)
             consistency = ((probs - q) ** 2).sum(dim=1).mean()
         else:
             consistency = probs.new_zeros(())
-        bound = lipschitz_bound(model).to(logits.device)
+        bound = lipschitz_bound(model)
+        if bound.device != logits.device:  # only a model without weights gives a host zero
+            bound = bound.to(logits.device)
         losses['loss_cr'] = lam * consistency
         losses['loss_lip'] = self.lambda_lr * bound
         # Logged next to the losses but not summed into the objective (no 'loss' in the name).
-        losses['lambda_cr'] = probs.new_tensor(lam)
+        # new_full fills on the device; new_tensor would copy the number from the host.
+        losses['lambda_cr'] = probs.new_full((), lam)
         losses['consistency'] = consistency.detach()
         losses['lipschitz_bound'] = bound.detach()
         if self.training:
@@ -194,7 +197,8 @@ class SoTeacherLoss(nn.Module):
             probs = torch.cat(dist.all_gather(probs))
         tau = ensemble_rate(self.ensemble_mode, self.epoch)
         idx = sample_idx.to(self.ensemble.device, non_blocking=True)
-        new = (1 - tau) * self.ensemble[idx].float() + tau * probs.to(self.ensemble.device)
+        new = (1 - tau) * self.ensemble[idx].float() + tau * probs.to(self.ensemble.device,
+                                                                      non_blocking=True)
         self.ensemble[idx] = new.to(self.ensemble.dtype)
         self.ensemble_epoch = self.epoch
 

@@ -17,8 +17,15 @@ Gradients reach the policy without changing the sampled feature:
   with ``z`` the relaxed sample and ``z~`` its conditional resample given ``(b, c)``; ``phi``
   minimises ``mean(g_hat^2)``.
 
-The sample (``PolicySample``) is drawn from the augmenter's own ``torch.Generator``, whose state
-is saved with the module, so a resumed run draws exactly what an uninterrupted one would.
+Two ways to draw (``sampling``), both exact on resume:
+
+- ``'host'`` (the standard runtime): the sample is drawn from the augmenter's own CPU
+  ``torch.Generator``, whose state is saved with the module, and only the drawn ops run;
+- ``'device'`` (set by the fast runtime, ``DeviceResidentTrainLoop``): the sample, the ops'
+  random draws and the applied magnitudes stay on the model's device, drawn from a device
+  generator seeded from the run's position (seed, iteration), so nothing is read back to the
+  host and nothing is copied to the device during a step (``device_ops.py``). Same
+  distribution, another random stream.
 """
 import itertools
 from dataclasses import dataclass
@@ -28,11 +35,33 @@ import torch
 import torch.nn as nn
 from mmrazor.registry import MODELS
 
+from mmengine.logging import MessageHub
+
+from .device_ops import apply_slot, op_ranges, slot_ops
 from .feature_ops import OP_GROUPS, OP_NAMES, OP_SETS, apply_op
 from sokd_mm.errors import ConfigError
 
 SUB_POLICIES = tuple(itertools.combinations(range(len(OP_NAMES)), 2))  # 36 pairs of all nine
 EPS = 1e-6
+SAMPLING = ('host', 'device')
+
+
+def position_seed(seed: int, position: int) -> int:
+    """A 63-bit seed for ``position`` of a run seeded with ``seed`` (splitmix64 finaliser):
+    neighbouring positions get unrelated streams, and the value needs no device."""
+    z = (seed * 0x9E3779B97F4A7C15 + position + 1) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return (z ^ (z >> 31)) >> 1
+
+
+def _pick(t: torch.Tensor, choice) -> torch.Tensor:
+    """``t[choice]`` for an int or a 0-dim device tensor (indexing by a tensor would read it)."""
+    return t[choice] if isinstance(choice, int) else t.index_select(0, choice.view(1))[0]
+
+
+def _on(t: torch.Tensor, device: torch.device) -> torch.Tensor:
+    return t if t.device == device else t.to(device)
 
 
 def resolve_ops(ops: Union[str, Sequence[str]]) -> Tuple[str, ...]:
@@ -47,8 +76,9 @@ def resolve_ops(ops: Union[str, Sequence[str]]) -> Tuple[str, ...]:
 @dataclass
 class PolicySample:
     """One draw: chosen sub-policy, Bernoulli bits of every op, the uniforms that made them,
-    and the seed of the ops' own random draws (cut-out centres, noise, permutations)."""
-    choice: int
+    and the seed of the ops' own random draws (cut-out centres, noise, permutations). With
+    device sampling ``choice`` is a 0-dim tensor and the tensors live on the model's device."""
+    choice: Union[int, torch.Tensor]
     bits: torch.Tensor        # (36, 2) in {0, 1}
     u_bern: torch.Tensor      # (36, 2) uniforms of the Bernoulli draw
     v_bern: torch.Tensor      # (36, 2) uniforms of its conditional resample
@@ -89,13 +119,18 @@ class FeatureAugmenter(nn.Module):
         ops: the ops the policy chooses from: ``'all'`` (the nine), a group of ``OP_GROUPS``
             (``'spatial'``, ``'channel'``) or a list of op names (ablations); the
             sub-policies are their unordered pairs (36 for all nine).
+        sampling: ``'host'`` or ``'device'`` (module doc); the fast runtime sets ``'device'``.
     """
 
     def __init__(self, temperature: float = 0.5, init_alpha: float = 1e-3,
                  init_prob: float = 0.5, init_magnitude: float = 0.5, seed: int = None,
                  apply_ops: bool = True, op_set: str = 'reference',
-                 ops: Union[str, Sequence[str]] = 'all') -> None:
+                 ops: Union[str, Sequence[str]] = 'all', sampling: str = 'host') -> None:
         super().__init__()
+        if sampling not in SAMPLING:
+            raise ConfigError(f'FeatureAugmenter: sampling must be one of {SAMPLING}, got '
+                              f'{sampling!r}')
+        self.sampling = sampling
         if not 0 < init_prob < 1 or not 0 <= init_magnitude <= 1 or temperature <= 0:
             raise ConfigError('FeatureAugmenter: need 0 < init_prob < 1, 0 <= init_magnitude <= '
                              f'1 and temperature > 0; got {init_prob}, {init_magnitude}, '
@@ -112,8 +147,16 @@ class FeatureAugmenter(nn.Module):
         self.prob = nn.Parameter(torch.full((n, 2), float(init_prob)))
         self.magnitude = nn.Parameter(torch.full((n, 2), float(init_magnitude)))
         self.control_variate = ControlVariate(n * 2 + n)
+        self.seed = torch.initial_seed() if seed is None else int(seed)
         self.generator = torch.Generator()
-        self.generator.manual_seed(torch.initial_seed() if seed is None else seed)
+        self.generator.manual_seed(self.seed)
+        # For device sampling: op ids of each sub-policy and each op's range, moved with the
+        # module (non-persistent: checkpoints are the same in both samplings).
+        self.register_buffer('op_table', torch.tensor(self.sub_policies, dtype=torch.long),
+                             persistent=False)
+        self.register_buffer('op_ranges', op_ranges(op_set), persistent=False)
+        self._device_generators: Dict[torch.device, torch.Generator] = {}
+        self._draws = 0  # position when no runner reports one (a model used outside a run)
         self.sample: PolicySample = None
 
     # -- the distribution --------------------------------------------------------------------
@@ -133,6 +176,8 @@ class FeatureAugmenter(nn.Module):
     @torch.no_grad()
     def draw(self) -> PolicySample:
         """Draw the next sample (and keep it as ``self.sample``)."""
+        if self.sampling == 'device':
+            return self._draw_on_device()
         g = self.generator
         shape = self.prob.shape
         u_bern, v_bern = torch.rand(shape, generator=g), torch.rand(shape, generator=g)
@@ -148,11 +193,44 @@ class FeatureAugmenter(nn.Module):
         self.sample = PolicySample(choice, bits, u_bern, v_bern, u_cat, v_cat, op_seed)
         return self.sample
 
+    def _device_generator(self, device: torch.device) -> torch.Generator:
+        if device not in self._device_generators:
+            self._device_generators[device] = torch.Generator(device=device)
+        return self._device_generators[device]
+
+    def _position(self) -> int:
+        """The iteration the runner is at (restored on resume), else a count of draws."""
+        iteration = MessageHub.get_current_instance().get_info('iter')
+        if iteration is None:
+            iteration, self._draws = self._draws, self._draws + 1
+        return int(iteration)
+
+    def _draw_on_device(self) -> PolicySample:
+        """The draw of ``draw()`` made on the model's device, nothing read back."""
+        dev = self.alpha.device
+        seed = position_seed(self.seed, self._position())
+        g = self._device_generator(dev).manual_seed(seed)
+        shape, n = self.prob.shape, len(self.sub_policies)
+        u_bern, v_bern = (torch.rand(shape, generator=g, device=dev).clamp(EPS, 1 - EPS)
+                          for _ in range(2))
+        u_cat, v_cat = (torch.rand(n, generator=g, device=dev).clamp(EPS, 1 - EPS)
+                        for _ in range(2))
+        p = self.probabilities().detach()
+        logits = torch.log(p) - torch.log1p(-p)
+        bits = (logits + torch.log(u_bern) - torch.log1p(-u_bern) > 0).float()
+        log_pi = torch.log_softmax(self.alpha.detach(), 0)
+        choice = torch.argmax(log_pi - torch.log(-torch.log(u_cat)))
+        self.sample = PolicySample(choice, bits, u_bern, v_bern, u_cat, v_cat,
+                                   position_seed(seed, 1))
+        return self.sample
+
     # -- applying the sample -----------------------------------------------------------------
     def forward(self, feature: torch.Tensor, magnitude_grad: bool = False) -> torch.Tensor:
         """Augment ``feature`` with the current sample; with ``magnitude_grad`` the applied
         magnitudes receive the straight-through gradient (the value is unchanged)."""
         s = self.sample if self.sample is not None else self.draw()
+        if not isinstance(s.choice, int):
+            return self._forward_on_device(feature, s, magnitude_grad)
         op_gen = torch.Generator().manual_seed(s.op_seed)
         mags = self.magnitude.clamp(0, 1)
         # Pooled (B x C) features are augmented as B x C x 1 x 1 maps.
@@ -170,6 +248,22 @@ class FeatureAugmenter(nn.Module):
             out = out + (total - total.detach())
         return out
 
+    def _forward_on_device(self, feature: torch.Tensor, s: PolicySample,
+                           magnitude_grad: bool) -> torch.Tensor:
+        """``forward`` for a device sample: both op slots applied branch-free."""
+        mags = _pick(self.magnitude.clamp(0, 1), s.choice)              # (2,)
+        bits = _pick(s.bits, s.choice)                                  # (2,)
+        out = feature if feature.dim() == 4 else feature.reshape(*feature.shape[:2], 1, 1)
+        if self.apply_ops:
+            gen = self._device_generator(out.device).manual_seed(s.op_seed)
+            for op, magnitude, bit in zip(slot_ops(self.op_table, s.choice), mags, bits):
+                out = apply_slot(out, op, magnitude, bit > 0, gen, self.op_set, self.op_ranges)
+        out = out.reshape(feature.shape)
+        if magnitude_grad:  # the applied magnitudes' sum; an op not applied adds 0 * m
+            total = (mags * bits.to(mags.dtype)).sum().to(out.dtype)
+            out = out + (total - total.detach())
+        return out
+
     # -- RELAX --------------------------------------------------------------------------------
     def _relaxed(self, conditional: bool) -> torch.Tensor:
         """Relaxed sample z (or z~ given the drawn bits/choice) as a function of p and alpha."""
@@ -178,30 +272,35 @@ class FeatureAugmenter(nn.Module):
         p = self.probabilities()
         logit = torch.log(p) - torch.log1p(-p)
         if conditional:
-            b, v = s.bits.to(dev), s.v_bern.to(dev)
+            b, v = _on(s.bits, dev), _on(s.v_bern, dev)
             v = b * (v * p + 1 - p) + (1 - b) * v * (1 - p)
             v = v.clamp(EPS, 1 - EPS)
         else:
-            v = s.u_bern.to(dev)
+            v = _on(s.u_bern, dev)
         z_bern = logit + torch.log(v) - torch.log1p(-v)
         log_pi = torch.log_softmax(self.alpha, 0)
         if conditional:
-            vc = s.v_cat.to(dev)
+            vc = _on(s.v_cat, dev)
             pi = log_pi.exp()
             log_vc = torch.log(vc)
-            z_other = -torch.log(-log_vc / pi - log_vc[s.choice])
-            z_cat = z_other.clone()
-            z_cat[s.choice] = -torch.log(-log_vc[s.choice])
+            log_vc_chosen = _pick(log_vc, s.choice)
+            z_other = -torch.log(-log_vc / pi - log_vc_chosen)
+            if isinstance(s.choice, int):
+                z_cat = z_other.clone()
+                z_cat[s.choice] = -torch.log(-log_vc_chosen)
+            else:
+                chosen = torch.arange(len(z_other), device=dev) == s.choice
+                z_cat = torch.where(chosen, -torch.log(-log_vc_chosen), z_other)
         else:
-            z_cat = log_pi - torch.log(-torch.log(s.u_cat.to(dev)))
+            z_cat = log_pi - torch.log(-torch.log(_on(s.u_cat, dev)))
         return torch.cat([torch.sigmoid(z_bern / t).flatten(), torch.softmax(z_cat / t, 0)])
 
     def log_prob(self) -> torch.Tensor:
         s = self.sample
         p = self.probabilities()
-        b = s.bits.to(p.device)
+        b = _on(s.bits, p.device)
         bern = (b * torch.log(p) + (1 - b) * torch.log1p(-p)).sum()
-        return bern + torch.log_softmax(self.alpha, 0)[s.choice]
+        return bern + _pick(torch.log_softmax(self.alpha, 0), s.choice)
 
     def relax_gradients(self, objective: float, create_graph: bool = True) -> Dict:
         """RELAX estimates for ``prob`` and ``alpha`` of the current sample given the
