@@ -19,6 +19,9 @@ With CUDA (or ``--device cpu --full`` to exercise the same code on a CPU):
     (782 steps per epoch at batch 64; SoKD: 20 search epochs + 220), for the standard runtime
     with AMP off/on (mmengine's fp16 ``AmpOptimWrapper``) and the fast runtime with bf16
     off/on.
+    The fast rows add ``host_waits_per_step``: reads of device tensors and blocking
+    host-to-device copies per step between sync points (``sokd_mm.utils.host_waits``; 0 is the
+    fast runtime's promise), from a separate untimed run.
   * ``concurrency``: aggregate steps/s of 1 and N fast KD runs sharing the GPU (separate
     processes, as ``run_matrix.py --runs-per-gpu N`` starts them).
 
@@ -241,6 +244,34 @@ def pipeline_throughput(root: str, device: str, batches: int) -> dict:
 
 
 # -- the GPU runs ----------------------------------------------------------------------------
+class WaitWindow(Hook):
+    """Counts host waits from iteration ``first`` up to, not including, the last iteration
+    (the epoch end is a sync point of the fast runtime, whose reads are by design)."""
+
+    priority = 'HIGHEST'
+
+    def __init__(self, counter, first: int, last: int) -> None:
+        self.counter, self.first, self.last = counter, first, last
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
+        self.counter.active = self.first <= runner.iter < self.last
+
+
+def host_waits_per_step(cfg, iters: int) -> float:
+    """Reads of device tensors and blocking host-to-device copies per iteration between sync
+    points (``sokd_mm.utils.host_waits``), from a separate untimed run: the counting mode
+    slows every operation down."""
+    from mmengine.runner import Runner
+
+    from sokd_mm.utils.host_waits import HostWaitCounter
+    cfg.default_hooks.logger.interval = 10**6  # no sync point inside the window
+    with HostWaitCounter() as counter:
+        runner = Runner.from_cfg(cfg)
+        runner.register_hook(WaitWindow(counter, 2, iters - 1))
+        runner.train()
+    return len(counter.sites) / (iters - 3)
+
+
 def model_runs(root: str, device: str, steps: int, warmup: int) -> list:
     settings = [('standard', 'fp32'), ('standard', 'fp16'), ('fast', 'fp32'), ('fast', 'bf16')]
     if device != 'cuda':  # no fp16/bf16 speed on a CPU: the code paths only
@@ -261,6 +292,12 @@ def model_runs(root: str, device: str, steps: int, warmup: int) -> list:
                 total = STEPS_PER_EPOCH * (20 * search_step['seconds_per_step']
                                            + 220 * step['seconds_per_step'])
             row['projected_240_epochs_min'] = total / 60
+            if runtime == 'fast':
+                row['host_waits_per_step'] = host_waits_per_step(
+                    build_cfg(config, root, device, True, precision, 8, search), 8)
+                if config == SOKD:
+                    row['search_host_waits_per_step'] = host_waits_per_step(
+                        build_cfg(config, root, device, True, precision, 8, 1), 8)
             runs.append(row)
             print(json.dumps(row), flush=True)
     return runs

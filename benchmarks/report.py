@@ -36,13 +36,22 @@ def rows() -> List[str]:
                  sokd_live_after_search='after the search, the live DAM',
                  sokd_search_first_order='first-order search step',
                  sokd_search_second_order='second-order search step',
-                 sokd_search_reference='reference search step (the configs\' mode)')
+                 sokd_search_reference='reference search step (the configs\' mode)',
+                 sokd_after_search_device_sampling='after the search, the authors\' DAM, '
+                                                   'device sampling (`--fast`)',
+                 sokd_search_reference_device_sampling='reference search step, device '
+                                                       'sampling (`--fast`)')
+    counts = sokd.get('host_waits_and_flops', {})
     for key, label in names.items():
         ratio = sokd.get('ratios', {}).get(key)
         if ratio:
+            extra = ''
+            if key in counts:  # arithmetic floor and waits: in the JSON since they are counted
+                extra = (f"; FLOPs {ratio['flops_ratio']:.2f}x; "
+                         f"{counts[key]['host_waits']} host waits per step")
             lines.append(f"| `sokd_step.py` | SoKD-FitNet {sokd['pair']} {label} / FitNet, "
                          f"batch {sokd['batch']} | "
-                         f"{_verdict(ratio['time_ratio'], ratio['target_time_ratio'])} | "
+                         f"{_verdict(ratio['time_ratio'], ratio['target_time_ratio'])}{extra} | "
                          f'{_where(sokd)} |')
     over = _load('framework_overhead')
     for run in over.get('runs', []):
@@ -68,8 +77,13 @@ def rows() -> List[str]:
         for run in fast.get('runs', []):
             search = (f", search {run['search_seconds_per_step']:.3f} s"
                       if run.get('search_seconds_per_step') else '')
+            waits = ''
+            if 'host_waits_per_step' in run:
+                waits = f"; {run['host_waits_per_step']:g} host waits per step"
+                if 'search_host_waits_per_step' in run:
+                    waits += f" ({run['search_host_waits_per_step']:g} searching)"
             lines.append(f"| `gpu_fast.py` | {run['method']} step, {run['runtime']} runtime, "
-                         f"{run['precision']} | {run['seconds_per_step']:.3f} s{search} | "
+                         f"{run['precision']} | {run['seconds_per_step']:.3f} s{search}{waits} | "
                          f'{_where(fast)} |')
     return lines
 

@@ -6,6 +6,13 @@ Steps of the variants are interleaved in rounds so that machine noise hits all a
 memory: CUDA max allocated on a GPU; on CPU the peak resident memory of the steps above the
 resident set before them (fresh process per variant).
 
+Next to the times, per variant and step: ``host_waits`` (reads of device tensors and blocking
+host-to-device copies, ``sokd_mm.utils.host_waits``; 0 is what the fast runtime needs) and
+``gflops`` (forward and backward FLOPs of convolutions and matrix products,
+``torch.utils.flop_counter``): their ratio to FitNet's is the time ratio a compute-bound machine
+cannot beat. ``*_device_sampling`` variants draw the augmentation on the device, as the fast
+runtime does.
+
     python benchmarks/sokd_step.py [--steps 30] [--warmup 3] [--device cpu|cuda]
         [--out benchmarks/results/sokd_step.json]
 """
@@ -13,6 +20,8 @@ import argparse
 import os.path as osp
 import subprocess
 import sys
+from collections import Counter
+from typing import Dict
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, REPO)
@@ -32,10 +41,13 @@ VARIANTS = {
     'sokd_search_first_order': (SOKD, 'first_order', True),
     'sokd_search_second_order': (SOKD, 'second_order', True),
     'sokd_search_reference': (SOKD, 'reference', True),
+    'sokd_after_search_device_sampling': (SOKD, 'first_order', False),
+    'sokd_search_reference_device_sampling': (SOKD, 'reference', True),
 }
 TARGETS = {'sokd_after_search': 1.15, 'sokd_live_after_search': 1.15,
            'sokd_search_first_order': 2.0, 'sokd_search_second_order': 3.5,
-           'sokd_search_reference': 3.5}
+           'sokd_search_reference': 3.5, 'sokd_after_search_device_sampling': 1.15,
+           'sokd_search_reference_device_sampling': 3.5}
 
 
 def build(variant: str, device: str):
@@ -55,6 +67,9 @@ def build(variant: str, device: str):
         model = MODELS.build(model_cfg).to(device)
         wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     model.train()
+    if variant.endswith('_device_sampling'):
+        for augmenter in model.distiller.augmenters.values():
+            augmenter.sampling = 'device'
     return model, wrapper
 
 
@@ -63,8 +78,9 @@ def make_step(variant: str, device: str):
     from mmpretrain.structures import DataSample
     model, wrapper = build(variant, device)
     torch.manual_seed(0)
-    data = dict(inputs=[torch.randint(0, 256, (3, 32, 32), dtype=torch.uint8)
-                        for _ in range(64)],
+    # One batch tensor, as the fast runtime hands the model (a list of images would be
+    # stacked by mmengine's stack_batch, whose padding check reads a host tensor).
+    data = dict(inputs=torch.randint(0, 256, (64, 3, 32, 32), dtype=torch.uint8),
                 data_samples=[DataSample(metainfo=dict(sample_idx=i)).set_gt_label(i % 100)
                               for i in range(64)])
     searching = VARIANTS[variant][2]
@@ -90,6 +106,23 @@ def child_peak_rss(variant: str, steps: int, device: str) -> float:
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
                          check=True).stdout.strip().splitlines()[-1]
     return float(out)
+
+
+def host_waits_and_flops(variant: str, device: str) -> Dict:
+    """Host waits (call sites grouped by kind) and GFLOPs of one step after a warm-up step."""
+    from torch.utils.flop_counter import FlopCounterMode
+    from sokd_mm.utils.host_waits import HostWaitCounter
+    with HostWaitCounter() as counter:
+        step = make_step(variant, device)
+        step()
+        counter.active = True
+        step()
+        counter.active = False
+    with FlopCounterMode(display=False) as flops:
+        step()
+    kinds = Counter(site.split(' at ')[0] for site in counter.sites)
+    return dict(host_waits=len(counter.sites), host_wait_kinds=dict(kinds),
+                gflops=flops.get_total_flops() / 1e9)
 
 
 def rss_mb(field: str) -> float:
@@ -125,9 +158,11 @@ def main(argv=None) -> None:
             memory[v] = torch.cuda.max_memory_allocated() / 2**20
         else:
             memory[v] = child_peak_rss(v, 3, args.device)
+    counts = {v: host_waits_and_flops(v, args.device) for v in VARIANTS}
     base_t, base_m = results['fitnet']['median_s'], memory['fitnet']
     ratios = {v: dict(time_ratio=results[v]['median_s'] / base_t,
                       memory_ratio=memory[v] / base_m, target_time_ratio=TARGETS[v],
+                      flops_ratio=counts[v]['gflops'] / counts['fitnet']['gflops'],
                       meets_target=results[v]['median_s'] / base_t <= TARGETS[v])
               for v in TARGETS}
     write_json(args.out, dict(benchmark='sokd_step', pair='resnet56->resnet20', batch=64,
@@ -135,7 +170,7 @@ def main(argv=None) -> None:
                               peak_memory_mb=memory,
                               memory_kind='cuda max allocated' if cuda else
                               'peak RSS of a step above the RSS before it (fresh process)',
-                              ratios=ratios))
+                              ratios=ratios, host_waits_and_flops=counts))
 
 
 if __name__ == '__main__':

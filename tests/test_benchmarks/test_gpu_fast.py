@@ -24,3 +24,10 @@ def test_quick_run_reports_the_proxies_and_the_model_runs(tmp_path):
     sokd = next(r for r in result['runs'] if r['method'].startswith('sokd'))
     # 20 search epochs at the search step's cost + 220 at the normal one.
     assert sokd['projected_240_epochs_min'] > 240 * 782 * sokd['seconds_per_step'] / 60
+    # The fast rows count what would make a GPU wait: nothing, searching or not.
+    for row in result['runs']:
+        if row['runtime'] == 'fast':
+            assert row['host_waits_per_step'] == 0, row
+    fast_sokd = next(r for r in result['runs'] if r['method'].startswith('sokd')
+                     and r['runtime'] == 'fast')
+    assert fast_sokd['search_host_waits_per_step'] == 0

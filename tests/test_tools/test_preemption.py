@@ -52,7 +52,8 @@ def _options(case: str, root: str, teacher: str) -> list:
 def test_sigterm_mid_epoch_checkpoints_that_iteration_and_resumes_bit_identically(
         case, fast, train_tool, tmp_path, tiny_cifar100_root, resnet56_ckpt, uninterrupted_run):
     # 48 images in batches of 16: 3 iterations per epoch; the signal arrives during
-    # iteration 5 (epoch 2, batch 2), inside SoKD's 3-epoch policy search.
+    # iteration 5 (epoch 2, batch 2), inside SoKD's 2-epoch policy search; the continued run
+    # then trains epoch 3 after the search.
     cfg = config_with_faults(tmp_path, osp.join(REPO, CASES[case][0]))
     opts = _options(case, tiny_cifar100_root, resnet56_ckpt)
     flags = ['--fast'] if fast else []
