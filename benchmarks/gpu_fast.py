@@ -244,32 +244,14 @@ def pipeline_throughput(root: str, device: str, batches: int) -> dict:
 
 
 # -- the GPU runs ----------------------------------------------------------------------------
-class WaitWindow(Hook):
-    """Counts host waits from iteration ``first`` up to, not including, the last iteration
-    (the epoch end is a sync point of the fast runtime, whose reads are by design)."""
-
-    priority = 'HIGHEST'
-
-    def __init__(self, counter, first: int, last: int) -> None:
-        self.counter, self.first, self.last = counter, first, last
-
-    def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
-        self.counter.active = self.first <= runner.iter < self.last
-
-
 def host_waits_per_step(cfg, iters: int) -> float:
     """Reads of device tensors and blocking host-to-device copies per iteration between sync
     points (``sokd_mm.utils.host_waits``), from a separate untimed run: the counting mode
     slows every operation down."""
-    from mmengine.runner import Runner
-
-    from sokd_mm.utils.host_waits import HostWaitCounter
+    from sokd_mm.utils.host_waits import run_host_waits
     cfg.default_hooks.logger.interval = 10**6  # no sync point inside the window
-    with HostWaitCounter() as counter:
-        runner = Runner.from_cfg(cfg)
-        runner.register_hook(WaitWindow(counter, 2, iters - 1))
-        runner.train()
-    return len(counter.sites) / (iters - 3)
+    # iterations 2 to iters - 2: the last one ends the epoch, a sync point by design
+    return len(run_host_waits(cfg, 2, iters - 2)) / (iters - 3)
 
 
 def model_runs(root: str, device: str, steps: int, warmup: int) -> list:

@@ -22,12 +22,17 @@ works on CUDA. Usage::
     with HostWaitCounter() as counter:      # enter before the tensors of interest are made
         ...                                 # set counter.active = True around the steps
     print(counter.sites)
+
+or, for a training run, ``run_host_waits(cfg, first, last)``.
 """
 import traceback
 
 from typing import List
 
 import torch
+from mmengine.hooks import Hook
+from mmengine.registry import DefaultScope
+from mmengine.runner import Runner
 from torch.overrides import TorchFunctionMode
 
 READS = ('item', '__bool__', '__float__', '__int__', 'tolist', 'cpu', 'numpy')
@@ -112,3 +117,40 @@ class HostWaitCounter(TorchFunctionMode):
             host = bool(inputs) and all(_is_host(t) for t in inputs)
         for t in _tensors(out if isinstance(out, (list, tuple)) else [out]):
             t._made_on_host = host
+
+
+class _WindowStart(Hook):
+    priority = 'HIGHEST'  # before every other hook of the first iteration
+
+    def __init__(self, counter: HostWaitCounter, first: int) -> None:
+        self.counter, self.first = counter, first
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
+        if runner.iter == self.first:
+            self.counter.active = True
+
+
+class _WindowEnd(Hook):
+    priority = 'LOWEST'  # after every other hook of the last iteration
+
+    def __init__(self, counter: HostWaitCounter, last: int) -> None:
+        self.counter, self.last = counter, last
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        if runner.iter == self.last:
+            self.counter.active = False
+
+
+def run_host_waits(cfg, first: int, last: int) -> List[str]:
+    """Train a runner built from ``cfg`` and return the host waits of iterations ``first`` to
+    ``last`` (0-based, inclusive; from the first one's hooks to the last one's)."""
+    counter = HostWaitCounter()
+    # The runner makes its scope the process-wide default; the context puts the previous
+    # scopes back afterwards, or later builds would look in mmrazor's registry.
+    with DefaultScope.overwrite_default_scope('mmrazor'):
+        runner = Runner.from_cfg(cfg)
+        runner.register_hook(_WindowStart(counter, first))
+        runner.register_hook(_WindowEnd(counter, last))
+        with counter:
+            runner.train()
+    return counter.sites

@@ -1,15 +1,12 @@
 """Under the fast runtime no training step makes the host wait for the device: no read of a
 device tensor's value and no blocking host-to-device copy between two sync points of the
 device-resident loop, for KD, SoKD (searching, after the search, live DAM) and SoTeacher.
-Counted by ``sokd_mm.utils.host_waits.HostWaitCounter`` (its doc says what counts)."""
+Counted by ``sokd_mm.utils.host_waits`` (its doc says what counts)."""
 import pytest
 from mmengine.config import Config, DictAction
-from mmengine.hooks import Hook
-from mmengine.registry import DefaultScope
-from mmengine.runner import Runner
 
 from sokd_mm.apis import apply_fast_runtime
-from sokd_mm.utils.host_waits import HostWaitCounter
+from sokd_mm.utils.host_waits import run_host_waits
 from tests.conftest import REPO, small_cifar_options
 
 
@@ -43,31 +40,7 @@ def host_waits(tmp_path, root, case: str, fast: bool = True) -> list:
     cfg.work_dir, cfg.log_level = str(tmp_path / case), 'WARNING'
     if fast:
         apply_fast_runtime(cfg, bf16=False)
-    counter = HostWaitCounter()
-
-    class Window(Hook):  # from iteration `first`'s hooks to iteration `last`'s last hook
-        priority = 'HIGHEST'
-
-        def before_train_iter(self, runner, batch_idx, data_batch=None):
-            if runner.iter == first - 1:
-                counter.active = True
-
-    class WindowEnd(Hook):
-        priority = 'LOWEST'
-
-        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
-            if runner.iter == last - 1:
-                counter.active = False
-
-    # The runner makes its scope the process-wide default; the context puts the previous
-    # scopes back afterwards, or later tests would build in mmrazor's registry.
-    with DefaultScope.overwrite_default_scope('mmrazor'):
-        runner = Runner.from_cfg(cfg)
-        runner.register_hook(Window())
-        runner.register_hook(WindowEnd())
-        with counter:
-            runner.train()
-    return counter.sites
+    return run_host_waits(cfg, first - 1, last - 1)
 
 
 @pytest.mark.parametrize('case', sorted(CASES))

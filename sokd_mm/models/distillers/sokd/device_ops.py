@@ -84,9 +84,11 @@ def apply_slot(x: torch.Tensor, op: torch.Tensor, magnitude: torch.Tensor,
     dev = x.device
     low, high = ranges.view(torch.float64).index_select(0, op.view(1))[0].unbind()
     v = low + magnitude.detach().double() * (high - low)
-    is_op = {name: applied & (op == i) for i, name in enumerate(OP_NAMES)}
 
-    perm = torch.where(is_op['ChannelShuffle'], torch.randperm(c, generator=gen, device=dev),
+    def is_op(name: str) -> torch.Tensor:
+        return applied & (op == OP_NAMES.index(name))
+
+    perm = torch.where(is_op('ChannelShuffle'), torch.randperm(c, generator=gen, device=dev),
                        torch.arange(c, device=dev))
     y = x.index_select(1, perm)
 
@@ -97,16 +99,16 @@ def apply_slot(x: torch.Tensor, op: torch.Tensor, magnitude: torch.Tensor,
     moved = F.grid_sample(y, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
     y = torch.where(geometric, moved, y)
 
-    y = torch.where(is_op['Cutout'], y * _cutout_mask(x, v, gen, op_set), y)
+    y = torch.where(is_op('Cutout'), y * _cutout_mask(x, v, gen, op_set), y)
 
     noise = torch.randn(x.shape, generator=gen, device=dev).to(x.dtype)
-    y = torch.where(is_op['Noise'] & (v > 0), y + v.to(x.dtype) * noise, y)
+    y = torch.where(is_op('Noise') & (v > 0), y + v.to(x.dtype) * noise, y)
 
     if op_set == 'reference':  # one channel set for the batch, channel c kept when u_c > v
         keep = (torch.rand(c, generator=gen, device=dev) > v).view(1, -1, 1, 1)
     else:
         keep = torch.rand(b, c, 1, 1, generator=gen, device=dev) >= v
-    return torch.where(is_op['ChannelDrop'] & (v > 0), y * keep.to(x.dtype), y)
+    return torch.where(is_op('ChannelDrop') & (v > 0), y * keep.to(x.dtype), y)
 
 
 def slot_ops(op_table: torch.Tensor, choice: torch.Tensor) -> Tuple[torch.Tensor, ...]:
