@@ -48,7 +48,7 @@ def rows() -> List[str]:
             extra = ''
             if key in counts:  # arithmetic floor and waits: in the JSON since they are counted
                 extra = (f"; FLOPs {ratio['flops_ratio']:.2f}x; "
-                         f"{counts[key]['host_waits']} host waits per step")
+                         f"{counts[key]['host_waits']:g} host waits per step")
             lines.append(f"| `sokd_step.py` | SoKD-FitNet {sokd['pair']} {label} / FitNet, "
                          f"batch {sokd['batch']} | "
                          f"{_verdict(ratio['time_ratio'], ratio['target_time_ratio'])}{extra} | "

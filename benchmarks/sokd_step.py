@@ -110,21 +110,26 @@ def child_peak_rss(variant: str, steps: int, device: str) -> float:
     return float(out)
 
 
-def host_waits_and_flops(step) -> Dict:
-    """Host waits (call sites grouped by kind) and GFLOPs of one more step of a timed variant
-    (its model and batch, made before the counter, count as device tensors)."""
+def host_waits_and_flops(step, steps: int = 4) -> Dict:
+    """Host waits (call sites grouped by kind) and GFLOPs per step of a timed variant (its model
+    and batch, made before the counter, count as device tensors), averaged over ``steps``
+    steps: both depend on the drawn sub-policy (an op that applies adds reads on the host path
+    and, in the search, a backward pass to the magnitudes)."""
     from torch.utils.flop_counter import FlopCounterMode
     from sokd_mm.utils.host_waits import HostWaitCounter
     with HostWaitCounter() as counter:
         step()  # tensors the step keeps (e.g. optimizer state) are made under the counter
         counter.active = True
-        step()
+        for _ in range(steps):
+            step()
         counter.active = False
     with FlopCounterMode(display=False) as flops:
-        step()
+        for _ in range(steps):
+            step()
     kinds = Counter(site.split(' at ')[0] for site in counter.sites)
-    return dict(host_waits=len(counter.sites), host_wait_kinds=dict(kinds),
-                gflops=flops.get_total_flops() / 1e9)
+    return dict(host_waits=len(counter.sites) / steps,
+                host_wait_kinds={k: n / steps for k, n in kinds.items()},
+                gflops=flops.get_total_flops() / 1e9 / steps, steps=steps)
 
 
 def rss_mb(field: str) -> float:
