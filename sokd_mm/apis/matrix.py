@@ -22,6 +22,9 @@ A SPEC is a Python config::
     test_after = False              # True: also score each student's final checkpoint on the
                                     # test split (``test_top1``), for SPECs that validate on a
                                     # split held out of the training set
+    teacher_train_images = None     # cfg_options pointing the test loader at the students'
+                                    # training images: teachers are scored there too
+                                    # (``train_top1``, ``train_nll``, ``train_ece``)
 
 A teacher entry may also name the checkpoint its students distil from, and reuse another
 teacher kind's training run instead of training its own::
@@ -322,6 +325,14 @@ def _finish_cell(spec: Config, cell: Cell, work_dir: str) -> Dict:
                                    osp.join(work_dir, 'teacher_quality'), options)
         result.update(test_top1=quality['top1'], nll=quality['nll'], ece=quality['ece'],
                       entropy=quality['entropy'])
+        if spec.get('teacher_train_images'):
+            # the same figures on the students' training images (eval transform): how far
+            # the teacher memorised them, the quantity SoTeacher's theory is about
+            train = evaluate_teacher(osp.join(REPO, cell.config), result['checkpoint'],
+                                     osp.join(work_dir, 'teacher_quality_train'),
+                                     {**options, **spec.teacher_train_images})
+            result.update(train_top1=train['top1'], train_nll=train['nll'],
+                          train_ece=train['ece'])
     if cell.role == 'student' and spec.get('test_after', False):
         result['test_top1'] = _test_top1(spec, cell, work_dir, result['checkpoint'])
     atomic_write_text(osp.join(work_dir, 'result.json'), json.dumps(result, indent=2))
