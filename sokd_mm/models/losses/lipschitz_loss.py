@@ -32,11 +32,11 @@ def lipschitz_bound(module: nn.Module) -> torch.Tensor:
     return torch.stack(terms).sum()
 
 
-@MODELS.register_module()
 class LipschitzConfigError(SokdError, ValueError):
     """A LipschitzLoss hyperparameter out of range."""
 
 
+@MODELS.register_module()
 class LipschitzLoss(nn.Module):
     """``loss_weight * R_Lip(module)``; call it on any ``nn.Module``."""
 
