@@ -1,5 +1,5 @@
 """What a SoKD config adds to its baseline config, as one call (see configs/sokd/)."""
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 from sokd_mm.errors import ConfigError
 
@@ -21,7 +21,7 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
                   connector: str = 'ThreeBlockConvRegConnector',
                   area_weight: float = None, agreement_weight: float = None,
                   heatmap_weight: float = None,
-                  replaces_hint_loss: bool = False, op_set: str = 'reference',
+                  replaces_hint_loss: Optional[bool] = None, op_set: str = 'reference',
                   augment_ops='all', box_rule: str = 'reference',
                   area_mix: float = 1.0) -> Tuple[dict, dict, dict]:
     """``(model, optim_wrapper, model_wrapper_cfg)`` that turn a distillation config into its
@@ -49,8 +49,10 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
             ``'ConvRegConnector'``, FitNet's single block).
         area_weight, agreement_weight, heatmap_weight: w_da, w_d, w_h (defaults per DAM mode:
             ``DEFAULT_WEIGHTS``).
-        replaces_hint_loss: drop the baseline's own distillation losses (FitNet: L_DA
-            replaces the plain hint loss).
+        replaces_hint_loss: ``True``: drop every distillation loss of the base config;
+            ``None`` (default): drop only a base loss that reads the hint's features (FitNet's
+            plain hint loss: L_DA replaces it, as in the paper; the log says so); ``False``:
+            keep them all, FitNet's hint beside L_DA.
         op_set: the augmentation ops as the authors' code has them (``'reference'``) or with
             per-image draws (``'ours'``); ``FeatureAugmenter``.
         augment_ops: the ops the policy may choose (``'all'``, ``'spatial'``, ``'channel'`` or
@@ -90,6 +92,8 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
                                             teacher_shape=tuple(teacher_shape))),
         sokd_hints=dict(hint=hint),
         loss_weights=weights)
+    if replaces_hint_loss is False:
+        distiller['keep_base_hint'] = True
     if replaces_hint_loss:
         distiller.update(distill_losses=dict(_delete_=True),
                          loss_forward_mappings=dict(_delete_=True))

@@ -10,14 +10,16 @@ For each hint ``h`` (docs/en/methods.md 2.3)::
 hint also logs the DAM's diagnostics (``sokd_dam_dead_h``, ``sokd_dam_hm_std_h``,
 ``sokd_dam_first_k_h``: see ``dam_diagnostics``); they are not part of the loss.
 
-The base method's ``distill_losses`` and ``loss_forward_mappings`` run unchanged (for FitNet
-the configs drop the plain hint loss, which L_DA replaces). Any recorder mmrazor offers can be
-a hint point.
+The base method's ``distill_losses`` and ``loss_forward_mappings`` run unchanged, except a base
+loss that reads the same recorders as a SoKD hint (FitNet's plain hint loss): L_DA replaces it
+(the paper's SoKD-FitNet) unless ``keep_base_hint=True``. Any recorder mmrazor offers can be a
+hint point.
 """
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 import torch
 import torch.nn as nn
+from mmengine.logging import print_log
 from mmrazor.registry import MODELS
 
 from ..validated_distiller import ValidatedDistiller
@@ -26,6 +28,15 @@ from sokd_mm.errors import SokdError
 
 class SoKDConfigError(SokdError, ValueError):
     """A SoKD setting refers to something that does not exist or cannot work."""
+
+
+def base_hint_losses(sokd_hints: Dict[str, dict], mappings: Optional[Dict]) -> List[str]:
+    """The base losses whose inputs come from the recorders of a SoKD hint."""
+    hint_records = {(True, h.get('student_recorder')) for h in sokd_hints.values()} | \
+        {(False, h.get('teacher_recorder')) for h in sokd_hints.values()}
+    return [loss for loss, inputs in (mappings or {}).items()
+            if any((spec.get('from_student'), spec.get('recorder')) in hint_records
+                   for spec in inputs.values() if isinstance(spec, dict))]
 
 
 @MODELS.register_module()
@@ -40,15 +51,26 @@ class SoKDDistiller(ValidatedDistiller):
         augmented_teacher_recorders: ``{teacher_recorder: augmenter cfg}``: teacher records
             that the base method's own losses read through an augmenter (SoKD-ReviewKD as the
             authors run it: every teacher level augmented, no DAM, ``sokd_hints`` empty).
+        keep_base_hint: ``False`` (default): a base loss reading a SoKD hint's recorders
+            (FitNet's plain hint) is dropped, L_DA replaces it; ``True`` keeps both.
         Everything else as mmrazor's ``ConfigurableDistiller``.
     """
 
     def __init__(self, sokd_hints: Optional[Dict[str, dict]] = None,
                  loss_weights: Optional[Dict[str, float]] = None,
                  augmented_teacher_recorders: Optional[Dict[str, dict]] = None,
-                 **kwargs) -> None:
-        super().__init__(**kwargs)
+                 keep_base_hint: bool = False, **kwargs) -> None:
         sokd_hints = sokd_hints or {}
+        if not keep_base_hint:
+            for loss in base_hint_losses(sokd_hints, kwargs.get('loss_forward_mappings')):
+                print_log(f'SoKD: the base loss {loss!r} reads the features of a SoKD hint; '
+                          'L_DA replaces it (keep both with keep_base_hint=True, '
+                          'sokd_settings(replaces_hint_loss=False)).', logger='current')
+                kwargs['distill_losses'] = {
+                    k: v for k, v in kwargs['distill_losses'].items() if k != loss}
+                kwargs['loss_forward_mappings'] = {
+                    k: v for k, v in kwargs['loss_forward_mappings'].items() if k != loss}
+        super().__init__(**kwargs)
         augmented_teacher_recorders = augmented_teacher_recorders or {}
         if not sokd_hints and not augmented_teacher_recorders:
             raise SoKDConfigError('SoKDDistiller needs at least one entry in sokd_hints (or in '
