@@ -151,7 +151,18 @@ def load_spec(path: str) -> Config:
 
 
 def plan(spec: Config) -> List[Cell]:
-    """Teacher cells first (seed of the first entry), then every student cell, seed by seed."""
+    """Teacher cells first (seed of the first entry), then every student cell, seed by seed,
+    then the teachers no student distils from (``distil=False``: they gate nothing)."""
+    cells = _plan(spec)
+    scored_only = {f'teacher_{arch}_{kind}' for arch, configs in spec.teachers.items()
+                   for kind, entry in configs.items()
+                   if isinstance(entry, dict) and entry.get('distil') is False}
+    needed = {c.after for c in cells if c.name not in scored_only}
+    last = [c for c in cells if c.name in scored_only and c.name not in needed]
+    return [c for c in cells if c not in last] + last
+
+
+def _plan(spec: Config) -> List[Cell]:
     kinds = spec.get('teacher_kinds', ['vanilla'])
     cells, teacher_seed = [], spec.seeds[0]
     for arch, configs in spec.teachers.items():

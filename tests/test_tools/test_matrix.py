@@ -223,6 +223,8 @@ cfg_options = {{**{data!r}, 'train_dataloader.dataset.indices': 40,
                 'train_cfg.max_epochs': 3, 'train_dataloader.batch_size': 20,
                 'default_hooks.checkpoint.interval': 1}}
 teacher_kinds = ['standard', 'early_stopped', 'epoch1', 'scored_only']
+teacher_train_images = {{'test_dataloader.dataset.split': 'train',
+                        'test_dataloader.dataset.index_range': (0, 40)}}
 teachers = dict(resnet8=dict(
     standard=dict(config='configs/vanilla/resnet8_fashion_mnist.py',
                   cfg_options={{'train_cfg.val_interval': 1,
@@ -254,6 +256,12 @@ pairs = [dict(teacher='resnet8', student='resnet8', methods=dict(
     assert teachers['early_stopped']['top1'] == max(val.values())
     for kind, teacher in teachers.items():
         assert teacher['test_top1'] is not None and teacher['nll'] > 0
+        # scored on the students' training images too, with its own report
+        assert 0 <= teacher['train_top1'] <= 100 and teacher['train_nll'] > 0
+        quality = json.load(open(m / f'teacher_resnet8_{kind}' / 'teacher_quality_train' /
+                                 'quality.json'))
+        assert quality['checkpoint'] == teacher['checkpoint']
+        assert quality['top1'] == teacher['train_top1']
         student = json.load(open(m / f'resnet8_resnet8_kd_{kind}_seed0' / 'result.json'))
         dumped = glob.glob(str(m / f'resnet8_resnet8_kd_{kind}_seed0' / '*.py'))[0]
         assert Config.fromfile(dumped).model.teacher_ckpt == teacher['checkpoint']
@@ -281,3 +289,23 @@ def test_a_spec_with_a_syntax_error_is_one_error_line(tmp_path):
     assert proc.returncode == 1 and 'Traceback' not in proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == (
         f"Error: the SPEC {spec} is not valid Python: '[' was never closed (line 2).")
+
+
+def test_soteacher_regime_spec_plan():
+    """The SoTeacher-regime study: teachers and students on the same images, four teacher
+    trainings (the early-stopped one reuses the standard run), KD and DKD students of the
+    standard, early-stopped and shipped SoTeacher teachers at 3 seeds, and the teachers nobody
+    distils from trained after every student."""
+    from sokd_mm.apis.matrix import load_spec, plan
+    spec = load_spec(f'{REPO}/configs/matrix/fashion_mnist_soteacher_regime.py')
+    cells = plan(spec)
+    names = [c.name for c in cells]
+    students = [c for c in cells if c.role == 'student']
+    assert len(students) == 3 * (1 + 2 * 3)
+    assert {c.info['teacher_kind'] for c in students} == {None, 'standard', 'early_stopped',
+                                                         'soteacher'}
+    assert names[-2:] == ['teacher_resnet20_soteacher_lr1e6_cr0',
+                          'teacher_resnet20_soteacher_lr1e6_step']
+    assert names.index('teacher_resnet20_soteacher') < names.index(students[0].name)
+    images = spec.cfg_options['train_dataloader.dataset.index_range']
+    assert spec.teacher_train_images['test_dataloader.dataset.index_range'] == images
