@@ -38,7 +38,10 @@ def main(argv=None) -> None:
     if args.out and not args.out.endswith(('.json', '.pkl', '.pickle')):
         raise SystemExit(f'Error: --out {args.out}: use a .json file for the metrics or a .pkl '
                          'file for the predictions.')
-    cfg = load_config(args.config, args.cfg_options)
+    try:
+        cfg = load_config(args.config, args.cfg_options)
+    except SokdError as error:
+        raise SystemExit(f'Error: {error}') from None
     fit_crd_memory(cfg)  # the checkpoint's memory bank has one row per training image
     if not osp.isfile(args.checkpoint):
         raise SystemExit(f'Error: checkpoint {args.checkpoint} not found.')

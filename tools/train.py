@@ -5,6 +5,7 @@
 SIGTERM, SIGUSR1 and Ctrl-C stop training after the current iteration with a checkpoint of it
 and the command that continues (exit status 75); a second Ctrl-C stops at once."""
 import argparse
+import errno
 import os
 import os.path as osp
 import shlex
@@ -22,9 +23,16 @@ from sokd_mm.apis import (apply_fast_runtime, check_data_folders, check_loss_wei
                           student_optim_wrapper, teacher_from_checkpoint)
 from sokd_mm.apis.run_identity import check_resume_settings  # noqa: E402
 from sokd_mm.engine.hooks import (NonFiniteLossError, PreemptionHook,  # noqa: E402
-                                  TrainingPreempted, find_last_complete_checkpoint)
+                                  TrainingPreempted)
+from sokd_mm.engine.hooks.safe_checkpoint_hook import (checkpoint_problem,  # noqa: E402
+                                                       find_resume_checkpoint)
 from sokd_mm.errors import SokdError  # noqa: E402
+from sokd_mm.utils.disk_errors import (LogWriteError, save_error_advice,  # noqa: E402
+                                       stop_on_log_write_errors)
+from sokd_mm.utils.work_dir_lock import lock_work_dir  # noqa: E402
 
+# a full disk or quota, a read-only or forbidden work dir: the run cannot write its files
+WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 PREEMPTED_EXIT = 75  # EX_TEMPFAIL: stopped on request, to be continued (tools/slurm_train.sh)
 
 
@@ -83,17 +91,17 @@ def build_config(args: argparse.Namespace) -> Config:
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.resume == 'auto':
-        # The newest *complete* checkpoint (mmengine would trust last_checkpoint blindly);
-        # none yet (a requeued job that never saved): start from the beginning.
-        cfg.load_from = find_last_complete_checkpoint(cfg.work_dir)
+        cfg.load_from = resume_checkpoint(cfg.work_dir)
         cfg.resume = cfg.load_from is not None
-        if not cfg.resume:
-            print(f'--resume: {cfg.work_dir} holds no complete checkpoint yet; training starts '
-                  'from the beginning.', flush=True)
     elif args.resume is not None:
         if not osp.isfile(args.resume):
             raise SystemExit(f'Error: --resume {args.resume}: no such checkpoint. Give a file '
                              'of the run\'s work dir, or --resume alone for its latest one.')
+        problem = checkpoint_problem(args.resume)
+        if problem:
+            raise SystemExit(f'Error: --resume {args.resume}: the checkpoint is {problem}. '
+                             'Give another file of the run\'s work dir, or --resume alone for '
+                             'its newest whole one.')
         cfg.resume, cfg.load_from = True, args.resume
     if cfg.get('resume'):
         # The resumed checkpoint holds the teacher: the teacher file is not needed again.
@@ -104,6 +112,28 @@ def build_config(args: argparse.Namespace) -> Config:
     if cfg.get('resume'):
         args.allowed_changes = check_resume_settings(cfg, cfg.load_from, args.allow_change)
     return cfg
+
+
+def resume_checkpoint(work_dir: str):
+    """The newest whole checkpoint of ``work_dir`` (mmengine would trust last_checkpoint
+    blindly), saying which newer files were passed over and why; None when the work dir has no
+    checkpoint yet (a requeued job that never saved: training starts from the beginning). A
+    work dir whose every checkpoint is damaged is refused: starting over would overwrite it."""
+    path, skipped = find_resume_checkpoint(work_dir)
+    for damaged, why in skipped:
+        print(f'--resume: skipping {damaged}: {why}.', file=sys.stderr, flush=True)
+    if path is None and any(osp.isfile(p) for p, _ in skipped):
+        names = ', '.join(osp.basename(p) for p, _ in skipped if osp.isfile(p))
+        raise SystemExit(f'Error: --resume: every checkpoint in {work_dir} is damaged ({names}); '
+                         'nothing was overwritten. To start over, move them out of the work '
+                         'dir (or pass a new --work-dir) and run without --resume.')
+    if path is None:
+        print(f'--resume: {work_dir} holds no checkpoint yet; training starts from the '
+              'beginning.', flush=True)
+    elif skipped:
+        print(f'--resume: continuing from {path}, the newest whole checkpoint.',
+              file=sys.stderr, flush=True)
+    return path
 
 
 def enable_amp(cfg: Config) -> None:
@@ -133,10 +163,17 @@ def check_work_dir_writable(work_dir: str) -> None:
 def run(args: argparse.Namespace) -> None:
     cfg = build_config(args)
     check_work_dir_writable(cfg.work_dir)
+    if int(os.environ.get('RANK', 0)) == 0:
+        lock_work_dir(cfg.work_dir)  # one run per work dir, released when this process ends
     runner = None
     try:
         # Components are built here and lazily in train() (data loaders, optimizers).
-        runner = Runner.from_cfg(cfg)
+        try:
+            runner = Runner.from_cfg(cfg)
+        except OSError as error:  # the config dump and the log files are written here
+            raise SystemExit(f'Error: writing into the work dir {cfg.work_dir} failed: '
+                             f'{error.strerror or error}. {save_error_advice(error)}') from None
+        stop_on_log_write_errors(runner.logger)
         for key, old, new in getattr(args, 'allowed_changes', []):
             runner.logger.warning(f'Resuming with a changed setting (--allow-change): {key}: '
                                   f'{old} -> {new}')
@@ -146,9 +183,15 @@ def run(args: argparse.Namespace) -> None:
         runner.logger.warning(str(stop))
         raise
     except SokdError as error:
-        if runner is not None:
+        if runner is not None and not isinstance(error, LogWriteError):
             runner.logger.error(str(error))  # also in the work dir's log
         raise
+    except OSError as error:
+        if error.errno not in WRITE_ERRORS:
+            raise
+        raise SystemExit(f'Error: writing into the work dir {cfg.work_dir} failed: '
+                         f'{error.strerror} ({error.filename}). '
+                         f'{save_error_advice(error)}') from None
     except (KeyError, TypeError) as e:
         message = explain_build_error(e, cfg)
         if message is None or os.environ.get('SOKD_DEBUG'):

@@ -25,28 +25,53 @@ def _flatten_keys(node, prefix: str = '') -> List[str]:
 
 
 def load_config(path: str, options: Optional[Dict] = None) -> Config:
-    """A config file with its ``--cfg-options`` merged (typos warned about), or one ``Error:``
-    line when the file does not exist."""
+    """A config file with its ``--cfg-options`` merged, or one ``Error:`` line when the file
+    does not exist, is not valid Python, defines no ``model``, or a ``--cfg-options`` key
+    matches nothing (a typo); then every value checked (:func:`check_values`)."""
     import os.path as osp
     if not osp.isfile(path):
-        raise SystemExit(f'Error: config file {path} not found.')
-    cfg = Config.fromfile(path)
+        raise SystemExit(f'Error: config file {path} not found.{_close_config_paths(path)}')
+    try:
+        cfg = Config.fromfile(path)
+    except SyntaxError as error:
+        raise SystemExit(f'Error: the config {error.filename or path} is not valid Python: '
+                         f'{error.msg} (line {error.lineno}).') from None
+    except Exception as error:  # noqa: BLE001  (a missing _base_, a failing import ...)
+        raise SystemExit(f'Error: the config {path} could not be read: '
+                         f'{type(error).__name__}: {error}') from None
+    if 'model' not in cfg:
+        raise SystemExit(f'Error: the config {path} defines no `model`: a config sets '
+                         "model=dict(...) or inherits one (_base_ = ['../vanilla/...py']).")
     if options:
         check_cfg_options(cfg, options)
         cfg.merge_from_dict(options)
+    check_values(cfg)
     return cfg
 
 
-def check_cfg_options(cfg: Config, options: Optional[Dict]) -> List[str]:
-    """Warn for each ``--cfg-options`` key that matches nothing in ``cfg`` (a likely typo),
-    naming the nearest existing key. New keys stay legal, so this warns instead of failing.
-    Returns the warning messages."""
+def _close_config_paths(path: str) -> str:
+    """' Did you mean ...?' naming shipped configs with a similar name, or ''."""
+    import glob
+    import os.path as osp
+
+    from sokd_mm.utils.config_helpers import CONFIG_ROOT as root
+    names = {osp.relpath(p, root): p for p in glob.glob(osp.join(root, '**', '*.py'),
+                                                         recursive=True)}
+    wanted = path.split('configs/', 1)[-1]
+    close = difflib.get_close_matches(wanted, list(names), n=2, cutoff=0.75)
+    return f" Did you mean {' or '.join('configs/' + c for c in close)}?" if close else ''
+
+
+def check_cfg_options(cfg: Config, options: Optional[Dict]) -> None:
+    """Refuse ``--cfg-options`` keys that match nothing in ``cfg`` and that nothing built from
+    it takes (a typo would otherwise train with the default, silently), naming the nearest
+    existing key. A key a config does not have is added in a child config instead."""
     if not options:
-        return []
+        return
     tree = cfg.to_dict()
     existing = _flatten_keys(tree)
     existing_set = set(existing)
-    messages = []
+    unknown = []
     for key in options:
         if key in existing_set or _is_constructor_argument(tree, key):
             continue
@@ -54,12 +79,12 @@ def check_cfg_options(cfg: Config, options: Optional[Dict]) -> List[str]:
         siblings = [k for k in existing if k.rsplit('.', 1)[0] == parent] if parent else existing
         close = difflib.get_close_matches(key, siblings or existing, n=1, cutoff=0.6) or \
             difflib.get_close_matches(key, existing, n=1, cutoff=0.6)
-        hint = f' Did you mean {close[0]!r}?' if close else ''
-        msg = (f'--cfg-options key {key!r} matches nothing in the config; it is added as a new '
-               f'key.{hint}')
-        warnings.warn(msg, stacklevel=2)
-        messages.append(msg)
-    return messages
+        unknown.append(f'{key!r}' + (f' (did you mean {close[0]!r}?)' if close else ''))
+    if unknown:
+        raise ConfigError(f"--cfg-options: {', '.join(unknown)} match{'es' if len(unknown) == 1 else ''} "
+                          'nothing in the config and no component takes '
+                          f"{'it' if len(unknown) == 1 else 'them'}; nothing was trained. To add "
+                          'a key the config does not have, write a child config.')
 
 
 def _registries() -> Iterable:
@@ -80,31 +105,120 @@ def _registered_class(type_name: str):
     return next((r.module_dict[short] for r in _registries() if short in r.module_dict), None)
 
 
+def _implicit_builders(path: List[str]) -> List:
+    """What builds a config dict that has no ``type`` of its own, from where it sits."""
+    from mmengine.optim import OptimWrapper
+    from mmengine.runner import EpochBasedTrainLoop, IterBasedTrainLoop, LogProcessor, Runner
+    from mmengine.runner import TestLoop, ValLoop, set_random_seed
+    from torch.utils.data import DataLoader
+    if not path:
+        return [Runner]
+    if len(path) != 1:
+        return []
+    return dict(randomness=[set_random_seed], optim_wrapper=[OptimWrapper],
+                train_cfg=[EpochBasedTrainLoop, IterBasedTrainLoop], val_cfg=[ValLoop],
+                test_cfg=[TestLoop], log_processor=[LogProcessor],
+                train_dataloader=[DataLoader], val_dataloader=[DataLoader],
+                test_dataloader=[DataLoader]).get(path[0], [])
+
+
 def _is_constructor_argument(tree: Dict, key: str) -> bool:
-    """Whether ``key``'s last part is an argument of the class its parent dict builds (e.g.
-    ``train_dataloader.dataset.indices``, which mmengine's BaseDataset takes), so setting it is
-    not a typo even though the config does not spell it out."""
+    """Whether ``key``'s last part is an argument of what its parent dict builds (e.g.
+    ``train_dataloader.dataset.indices``, which mmengine's BaseDataset takes, or
+    ``randomness.deterministic``), so setting it is not a typo even though the config does not
+    spell it out."""
     *path, leaf = key.split('.')
     node = tree
     for part in path:
         if not isinstance(node, dict) or part not in node:
             return False
         node = node[part]
-    if not isinstance(node, dict) or not isinstance(node.get('type'), str):
+    if not isinstance(node, dict):
         return False
-    cls = _registered_class(node['type'])
-    if cls is None:
-        return False
-    for klass in inspect.getmro(cls):
-        init = vars(klass).get('__init__')
-        if init is None:
-            continue
+    if isinstance(node.get('type'), str):
+        cls = _registered_class(node['type'])
+        builders = [] if cls is None else [
+            init for klass in inspect.getmro(cls) for init in [vars(klass).get('__init__')]
+            if init is not None]
+    else:
+        builders = _implicit_builders(path)
+    for builder in builders:
         try:
-            if leaf in inspect.signature(init).parameters:
+            if leaf in inspect.signature(builder).parameters:
                 return True
         except (TypeError, ValueError):
             continue
     return False
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
+def _value_checks(cfg: Config) -> Iterable[tuple]:
+    """``(key, value, ok, expected, example)`` of every setting checked before a run."""
+    positive = 'a whole number >= 1'
+    for key in ('max_epochs', 'max_iters', 'val_interval'):
+        if key in (cfg.get('train_cfg') or {}):
+            value = cfg.train_cfg[key]
+            yield f'train_cfg.{key}', value, _is_int(value) and value >= 1, positive, 10
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        node = cfg.get(loader) or {}
+        if 'batch_size' in node:
+            value = node['batch_size']
+            yield f'{loader}.batch_size', value, _is_int(value) and value >= 1, positive, 64
+        if 'num_workers' in node:
+            value = node['num_workers']
+            yield (f'{loader}.num_workers', value, _is_int(value) and value >= 0,
+                   'a whole number >= 0', 2)
+        dataset, where = node.get('dataset') or {}, f'{loader}.dataset'
+        while isinstance(dataset, dict):
+            if 'indices' in dataset:
+                value = dataset['indices']
+                ok = value is None or (_is_int(value) and value >= 1) or (
+                    isinstance(value, (list, tuple)) and all(
+                        _is_int(i) and i >= 0 for i in value))
+                yield (f'{where}.indices', value, ok, 'N >= 1 (the first N images) or a list of '
+                       'image indices >= 0', 5000)
+            dataset, where = dataset.get('dataset'), f'{where}.dataset'
+    seed = (cfg.get('randomness') or {}).get('seed')
+    if seed is not None:
+        yield 'randomness.seed', seed, _is_int(seed) and seed >= 0, 'a whole number >= 0', 0
+    for key, optimizer in _optimizers(cfg.get('optim_wrapper') or {}, 'optim_wrapper'):
+        for name, expected in (('lr', 'a number > 0'), ('momentum', 'a number in [0, 1]'),
+                               ('weight_decay', 'a number >= 0')):
+            if name in optimizer:
+                value = optimizer[name]
+                ok = _is_number(value) and (value > 0 if name == 'lr' else value >= 0) \
+                    and (name != 'momentum' or value <= 1)
+                yield f'{key}.{name}', value, ok, expected, dict(
+                    lr=0.05, momentum=0.9, weight_decay=5e-4)[name]
+
+
+def _optimizers(node, path: str) -> Iterable[tuple]:
+    """``(key, dict)`` of every ``optimizer=dict(...)`` under an ``optim_wrapper``."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == 'optimizer' and isinstance(v, dict):
+                yield f'{path}.{k}', v
+            else:
+                yield from _optimizers(v, f'{path}.{k}')
+
+
+def check_values(cfg: Config) -> None:
+    """Refuse, before anything is built, a setting of the wrong type or range (epochs, batch
+    size, workers, image indices, seed, lr, momentum, weight decay), naming the key, the value
+    and what is expected; the libraries would fail later with a traceback that names neither
+    (or, for a negative ``indices``, train on the last images)."""
+    for key, value, ok, expected, example in _value_checks(cfg):
+        if not ok:
+            raise ConfigError(f'{key} = {value!r}: expected {expected}, e.g. --cfg-options '
+                              f'{key}={example}.')
 
 
 def check_loss_weights(cfg: Config) -> None:

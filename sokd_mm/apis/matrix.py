@@ -55,7 +55,7 @@ from typing import Dict, List, Optional
 
 from mmengine.config import Config
 
-from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text,
+from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text, checkpoint_files,
                                                      find_last_complete_checkpoint)
 
 
@@ -217,7 +217,7 @@ def _command(spec: Config, cell: Cell, work_dir: str, teacher_ckpt: Optional[str
     options = [f'{k}={v}' for k, v in _cell_options(spec, cell, teacher_ckpt).items()]
     args = [osp.join(REPO, cell.config) if not osp.isabs(cell.config) else cell.config,
             '--work-dir', work_dir]
-    if find_last_complete_checkpoint(work_dir):
+    if checkpoint_files(work_dir):  # tools/train.py picks the newest whole one, or refuses
         args.append('--resume')
     args += [*_train_args(spec, cell), '--cfg-options', *options]
     launcher = spec.get('launcher', 'none')

@@ -20,6 +20,7 @@ import contextlib
 import contextvars
 import os.path as osp
 import pickle
+import zipfile
 from collections import OrderedDict
 from typing import Iterator, Optional
 
@@ -87,9 +88,26 @@ def _weights_of(obj) -> Optional[OrderedDict]:
     return None
 
 
+def _damaged_record(path: str) -> Optional[str]:
+    """The first record of a zip-format torch file whose bytes fail their CRC (torch reads
+    them without checking), or None. Legacy (non-zip) files are left to torch."""
+    try:
+        if not zipfile.is_zipfile(path):
+            return None
+        with zipfile.ZipFile(path) as archive:
+            return archive.testzip()
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
 def load_weights(path: str, map_location='cpu') -> dict:
     """Weights of ``path`` as ``{'state_dict': ..., 'meta': {...}}``, never running its code."""
     path = osp.expanduser(path)
+    damaged = _damaged_record(path)
+    if damaged:
+        raise UntrustedCheckpointError(
+            f'{path} is damaged: its record {damaged} fails the CRC check (the file changed '
+            'after it was written); use another copy or another checkpoint.')
     try:
         obj = torch.load(path, map_location=map_location, weights_only=True)
         meta = obj.get('meta', {}) if isinstance(obj, dict) else {}

@@ -9,12 +9,14 @@ from sokd_mm.errors import ConfigError
 from tests.conftest import REPO
 
 
-def test_typo_in_cfg_options_names_the_nearest_key():
+def test_typo_in_cfg_options_is_refused_naming_the_nearest_key():
     cfg = Config.fromfile(f'{REPO}/configs/kd/kd_r56_r20_cifar100.py')
-    with pytest.warns(UserWarning, match="'model.teacher_ckpt'"):
-        msgs = check_cfg_options(cfg, {'model.teacher_ckp': 'x.pth',
-                                       'train_cfg.max_epochs': 3})
-    assert len(msgs) == 1  # the existing key is not reported
+    with pytest.raises(ConfigError, match=r"'model.teacher_ckp' \(did you mean "
+                                          r"'model.teacher_ckpt'\?\), .* match nothing") as error:
+        check_cfg_options(cfg, {'model.teacher_ckp': 'x.pth', 'train_cfg.max_epochs': 3,
+                                'randomnes.seed': 3})
+    assert "'randomnes.seed' (did you mean 'randomness.seed'?)" in str(error.value)
+    assert 'max_epochs' not in str(error.value)  # the existing key is not reported
 
 
 def test_unknown_type_suggests_registered_names():
@@ -43,9 +45,12 @@ def test_unknown_base_model_name_lists_close_names():
 def test_constructor_arguments_are_not_reported_as_typos():
     cfg = Config.fromfile(f'{REPO}/configs/kd/kd_r56_r20_cifar100.py')
     # the README's own keys: arguments of OfflineCIFAR100 / mmengine's BaseDataset
-    msgs = check_cfg_options(cfg, {'train_dataloader.dataset.check_md5': False,
-                                   'train_dataloader.dataset.indices': 100})
-    assert msgs == []
+    check_cfg_options(cfg, {'train_dataloader.dataset.check_md5': False,
+                            'train_dataloader.dataset.indices': 100,
+                            # arguments of what builds a dict without a type of its own
+                            'randomness.deterministic': True, 'resume': False,
+                            'train_dataloader.persistent_workers': False,
+                            'optim_wrapper.clip_grad': None, 'train_cfg.val_begin': 2})
 
 
 def test_non_numeric_or_negative_loss_weight_is_refused():
@@ -63,8 +68,11 @@ DIGITS_KD = f'{REPO}/configs/kd/kd_r20_r8_digits.py'
 
 
 @pytest.mark.parametrize('option,phrase', [
-    ('model.teacher_ckp=x.pth', "model (StrictTeacherDistill) takes no argument 'teacher_ckp': "
-                                "model.teacher_ckp in the config"),
+    # a typo is refused before anything is built, the hint in the final line
+    ('model.teacher_ckp=x.pth', "'model.teacher_ckp' (did you mean 'model.teacher_ckpt'?) "
+                                'matches nothing'),
+    ('train_dataloader.batch_size=sixtyfour',
+     "train_dataloader.batch_size = 'sixtyfour': expected a whole number >= 1"),
     ('model.distiller.distill_losses.loss_kd.loss_weight=high', 'a loss weight must be'),
     ('train_dataloader.dataset.type=mmpretrain.Digits33', "Unknown dataset type"),
     ('optim_wrapper.optimizer.type=SGDD', 'names nothing registered'),
@@ -120,3 +128,52 @@ def test_missing_imagenet_folders_are_one_error_line(train_tool, tmp_path):
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith(f'Error: train_dataloader: the image folder {root}/train does not '
                            'exist') and 'train_dataloader.dataset.data_root=' in last, last
+
+
+@pytest.mark.parametrize('key, value, expected', [
+    ('optim_wrapper.optimizer.lr', -0.1, 'a number > 0'),
+    ('optim_wrapper.optimizer.lr', '0.05x', 'a number > 0'),
+    ('optim_wrapper.optimizer.momentum', 1.5, 'a number in [0, 1]'),
+    ('train_dataloader.batch_size', 0, 'a whole number >= 1'),
+    ('train_dataloader.batch_size', 'sixtyfour', 'a whole number >= 1'),
+    ('train_cfg.max_epochs', 0, 'a whole number >= 1'),
+    ('train_cfg.max_epochs', 1.5, 'a whole number >= 1'),
+    ('train_cfg.max_epochs', 'one', 'a whole number >= 1'),
+    ('train_dataloader.dataset.indices', -5, 'N >= 1 (the first N images) or a list'),
+    ('randomness.seed', 'x', 'a whole number >= 0'),
+])
+def test_a_value_of_the_wrong_type_or_range_is_refused_naming_key_and_expectation(
+        key, value, expected):
+    from sokd_mm.apis import load_config
+    with pytest.raises(ConfigError) as error:
+        load_config(f'{REPO}/configs/vanilla/resnet8_fashion_mnist.py', {key: value})
+    assert str(error.value).startswith(f'{key} = {value!r}: expected {expected}')
+    assert f', e.g. --cfg-options {key}=' in str(error.value)
+
+
+def test_sokd_optimizers_are_checked_too():
+    from sokd_mm.apis import load_config
+    with pytest.raises(ConfigError, match=r'optim_wrapper.student.optimizer.lr = -1'):
+        load_config(f'{REPO}/configs/sokd/sokd_fitnet_r20_r8_fashion_mnist.py',
+                    {'optim_wrapper.student.optimizer.lr': -1})
+
+
+@pytest.mark.parametrize('text, message', [
+    ('', 'defines no `model`'),
+    ("model = dict(type='ImageClassifier'\n", 'is not valid Python: '),
+    ("_base_ = ['./missing_base.py']\n", 'could not be read'),
+])
+def test_a_broken_config_file_is_one_error_line(tmp_path, text, message):
+    from sokd_mm.apis import load_config
+    config = tmp_path / 'mine.py'
+    config.write_text(text)
+    with pytest.raises(SystemExit) as error:
+        load_config(str(config))
+    assert str(error.value).startswith('Error: ') and message in str(error.value)
+    assert '\n' not in str(error.value)
+
+
+def test_a_mistyped_config_path_names_the_shipped_config():
+    from sokd_mm.apis import load_config
+    with pytest.raises(SystemExit, match=r'Did you mean configs/kd/kd_r20_r8_fashion_mnist.py'):
+        load_config('configs/kd/kd_r20_r8_fashionmnist.py')

@@ -81,3 +81,57 @@ def test_unwritable_work_dir_is_refused_before_training(train_tool, tmp_path):
     assert proc.returncode == 1
     assert 'is not writable' in proc.stderr and '--work-dir' in proc.stderr
     assert 'Traceback' not in proc.stderr
+
+
+def _damage(path: str, how: str) -> None:
+    import os
+    data = bytearray(open(path, 'rb').read())
+    if how == 'truncated':
+        data = data[:len(data) // 2]
+    elif how == 'random':
+        data = bytearray(os.urandom(len(data)))
+    else:  # 'crc': the zip directory intact, 256 bytes of a tensor record rewritten
+        data[len(data) // 2:len(data) // 2 + 256] = b'\xff' * 256
+    open(path, 'wb').write(bytes(data))
+
+
+def test_damaged_checkpoints_are_named_skipped_or_refused_never_used(
+        train_tool, tmp_path, tiny_cifar100_root):
+    """--resume passes over a damaged newest checkpoint (truncated, random bytes, or a record
+    whose CRC fails) saying which and why, and the run ends bit-identical to an uninterrupted
+    one; a damaged file given to --resume, or a work dir whose every checkpoint is damaged, is
+    refused with one line and nothing is overwritten."""
+    import shutil
+    opts = _opts(tiny_cifar100_root, epochs=2) + ['default_hooks.checkpoint.max_keep_ckpts=2']
+    clean = str(tmp_path / 'clean')
+    train_tool(VANILLA, *opts, extra=['--work-dir', clean])
+    for how in ('truncated', 'random', 'crc'):
+        work = str(tmp_path / how)
+        shutil.copytree(clean, work)
+        _damage(osp.join(work, 'epoch_2.pth'), how)
+        if how == 'crc':
+            proc = train_tool(VANILLA, *opts, check=False,
+                              extra=['--work-dir', work, '--resume', osp.join(work, 'epoch_2.pth')])
+            assert proc.returncode == 1 and 'Traceback' not in proc.stderr, proc.stderr[-2000:]
+            assert proc.stderr.strip().splitlines()[-1].startswith(
+                f'Error: --resume {osp.join(work, "epoch_2.pth")}: the checkpoint is damaged: '
+                'its record')
+    work = str(tmp_path / 'crc')  # the copied work dir resumes from its own epoch_1.pth
+    resumed = train_tool(VANILLA, *opts, extra=['--work-dir', work, '--resume'])
+    assert f'--resume: skipping {osp.join(work, "epoch_2.pth")}: named by last_checkpoint, ' \
+           'damaged: its record' in resumed.stderr
+    assert f'continuing from {osp.join(work, "epoch_1.pth")}' in resumed.stderr
+    a = torch.load(osp.join(clean, 'epoch_2.pth'), weights_only=False)
+    b = torch.load(osp.join(work, 'epoch_2.pth'), weights_only=False)
+    for key in ('state_dict', 'optimizer'):
+        assert_same_state(a[key], b[key], key)
+
+    work = str(tmp_path / 'truncated')  # and epoch_1 too: nothing whole is left
+    _damage(osp.join(work, 'epoch_1.pth'), 'random')
+    before = {p: open(p, 'rb').read() for p in glob.glob(osp.join(work, '*.pth'))}
+    proc = train_tool(VANILLA, *opts, check=False, extra=['--work-dir', work, '--resume'])
+    assert proc.returncode == 1 and 'Traceback' not in proc.stderr, proc.stderr[-2000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith(f'Error: --resume: every checkpoint in {work} is damaged') and \
+        'epoch_2.pth' in last and 'epoch_1.pth' in last, last
+    assert {p: open(p, 'rb').read() for p in glob.glob(osp.join(work, '*.pth'))} == before

@@ -64,7 +64,7 @@ def test_ctrl_c_checkpoints_the_iteration_and_says_how_to_resume(tmp_path, cifar
     assert last.startswith('Stopped on SIGINT after iteration') and \
         f'--work-dir {work} --cfg-options' in last and last.endswith(' --resume'), last
     saved = last.split('; saved ', 1)[1].split('.pth', 1)[0] + '.pth'
-    assert open(pointer).read().strip() == saved and os.path.isfile(saved)
+    assert osp.join(work, open(pointer).read().strip()) == saved and os.path.isfile(saved)
 
 
 def test_no_validate_and_print_config(train_tool, tmp_path, cifar100_root):

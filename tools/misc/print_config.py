@@ -10,6 +10,7 @@ import sokd_mm  # noqa: E402,F401
 from mmengine.config import DictAction  # noqa: E402
 
 from sokd_mm.apis import load_config  # noqa: E402
+from sokd_mm.errors import SokdError  # noqa: E402
 
 
 def main(argv=None) -> None:
@@ -18,7 +19,10 @@ def main(argv=None) -> None:
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     parser.add_argument('--save-path', help='also write the resolved config to this .py file')
     args = parser.parse_args(argv)
-    cfg = load_config(args.config, args.cfg_options)
+    try:
+        cfg = load_config(args.config, args.cfg_options)
+    except SokdError as error:
+        raise SystemExit(f'Error: {error}') from None
     print(cfg.pretty_text)
     if args.save_path:
         cfg.dump(args.save_path)

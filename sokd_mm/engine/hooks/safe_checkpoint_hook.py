@@ -18,7 +18,7 @@ import os
 import os.path as osp
 import re
 import zipfile
-from typing import Optional
+from typing import List, Optional, Tuple
 
 from mmengine.dist import is_main_process
 from mmengine.fileio import LocalBackend
@@ -26,6 +26,7 @@ from mmengine.hooks import CheckpointHook
 from mmengine.registry import HOOKS
 
 from sokd_mm.errors import SokdError
+from sokd_mm.utils.disk_errors import save_error_advice
 
 PART_SUFFIX = '.part'
 
@@ -51,38 +52,95 @@ def atomic_write_text(path: str, text: str) -> None:
     os.replace(part, path)
 
 
-def is_complete_checkpoint(path: str) -> bool:
-    """Whether ``path`` is a whole torch zip archive (a truncated file has no central
-    directory at its end, so opening it fails; no tensor is read)."""
+def checkpoint_problem(path: str) -> Optional[str]:
+    """Why ``path`` cannot be resumed from, or None when it is whole: a torch zip archive
+    whose every record matches the CRC-32 stored with it (a truncated file has no central
+    directory; bytes changed inside a record fail its CRC). Reads the whole file once."""
+    if not osp.isfile(path):
+        return 'no such file'
     try:
         with zipfile.ZipFile(path) as archive:
-            return any(name.endswith('data.pkl') for name in archive.namelist())
-    except (OSError, zipfile.BadZipFile):
-        return False
+            if not any(name.endswith('data.pkl') for name in archive.namelist()):
+                return 'not a torch checkpoint (no data.pkl record)'
+            bad = archive.testzip()
+            if bad is not None:
+                return f'damaged: its record {bad} fails the CRC check'
+    except zipfile.BadZipFile:
+        return 'truncated or not a checkpoint (no zip directory at its end)'
+    except (OSError, EOFError, zipfile.LargeZipFile) as error:
+        return f'unreadable ({error})'
+    return None
+
+
+def is_complete_checkpoint(path: str) -> bool:
+    return checkpoint_problem(path) is None
+
+
+CHECKPOINT_NAME = re.compile(r'(epoch|iter)_(\d+)\.pth')
+
+
+def checkpoint_files(work_dir: str) -> List[str]:
+    """The ``epoch_N.pth`` / ``iter_N.pth`` files of a work dir, newest (highest N) first."""
+    found = []
+    for name in os.listdir(work_dir) if osp.isdir(work_dir) else []:
+        match = CHECKPOINT_NAME.fullmatch(name)
+        if match:
+            found.append((int(match.group(2)), match.group(1) == 'iter', name))
+    return [osp.join(work_dir, name) for *_, name in sorted(found, reverse=True)]
+
+
+def read_last_checkpoint(work_dir: str) -> Optional[str]:
+    """The file ``last_checkpoint`` names, resolved in ``work_dir``: it is written relative to
+    the work dir; an absolute path of another folder (a work dir copied elsewhere, or written by
+    an older release) is read as the file of that name here when one exists."""
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(pointer):
+        return None
+    with open(pointer) as f:
+        named = f.read().strip()
+    if not named:
+        return None
+    if not osp.isabs(named):
+        return osp.join(work_dir, named)
+    local = osp.join(work_dir, osp.basename(named))
+    if osp.realpath(osp.dirname(named)) != osp.realpath(work_dir) and osp.isfile(local):
+        return local
+    return named
+
+
+def find_resume_checkpoint(work_dir: str) -> Tuple[Optional[str], List[Tuple[str, str]]]:
+    """``(checkpoint, skipped)``: the newest whole checkpoint ``--resume`` should continue from
+    (``last_checkpoint`` first, then ``epoch_*.pth`` / ``iter_*.pth`` by number), and the
+    ``(path, reason)`` of every newer file passed over on the way (damaged, or named by
+    ``last_checkpoint`` but missing)."""
+    skipped = []
+    named = read_last_checkpoint(work_dir)
+    if named:
+        problem = checkpoint_problem(named)
+        if problem is None:
+            return named, skipped
+        skipped.append((named, f'named by last_checkpoint, {problem}'))
+    for path in checkpoint_files(work_dir):
+        if named and osp.realpath(path) == osp.realpath(named):
+            continue
+        problem = checkpoint_problem(path)
+        if problem is None:
+            return path, skipped
+        skipped.append((path, problem))
+    return None, skipped
 
 
 def find_last_complete_checkpoint(work_dir: str) -> Optional[str]:
-    """The checkpoint ``--resume`` (without a path) should continue from.
+    """The checkpoint ``--resume`` (without a path) should continue from (see
+    :func:`find_resume_checkpoint`)."""
+    return find_resume_checkpoint(work_dir)[0]
 
-    ``last_checkpoint`` is trusted when it names a complete file; otherwise (missing, stale, or
-    a file truncated by an older writer) the newest complete ``epoch_*.pth`` / ``iter_*.pth`` in
-    ``work_dir`` is used.
-    """
-    pointer = osp.join(work_dir, 'last_checkpoint')
-    if osp.isfile(pointer):
-        with open(pointer) as f:
-            named = f.read().strip()
-        if named and is_complete_checkpoint(named):
-            return named
-    candidates = []
-    for name in os.listdir(work_dir) if osp.isdir(work_dir) else []:
-        match = re.fullmatch(r'(epoch|iter)_(\d+)\.pth', name)
-        if match:
-            candidates.append((int(match.group(2)), osp.join(work_dir, name)))
-    for _, path in sorted(candidates, reverse=True):
-        if is_complete_checkpoint(path):
-            return path
-    return None
+
+def remove_partial_saves(out_dir: str) -> None:
+    """Delete what saves killed before their rename left behind (``.NAME.pth.part``)."""
+    for name in os.listdir(out_dir) if osp.isdir(out_dir) else []:
+        if name.startswith('.') and name.endswith(f'.pth{PART_SUFFIX}'):
+            os.remove(osp.join(out_dir, name))
 
 
 def _not_file_client_deprecation(record) -> bool:
@@ -98,6 +156,8 @@ class SafeCheckpointHook(CheckpointHook):
         # file_client_args is given, and warns about it in every run: not the user's concern.
         runner.logger.addFilter(_not_file_client_deprecation)
         super().before_train(runner)
+        if is_main_process() and isinstance(self.file_backend, LocalBackend):
+            remove_partial_saves(self.out_dir)
 
     def save_now(self, runner, filename: str) -> str:
         """Write a checkpoint of the iteration just finished, outside the saving schedule (a
@@ -123,15 +183,17 @@ class SafeCheckpointHook(CheckpointHook):
             if is_main_process():
                 fsync_file(part_path)
                 os.replace(part_path, final_path)
-                atomic_write_text(osp.join(runner.work_dir, 'last_checkpoint'), final_path)
+                # relative: a work dir copied or moved elsewhere resumes from its own files
+                atomic_write_text(osp.join(runner.work_dir, 'last_checkpoint'),
+                                  osp.relpath(final_path, runner.work_dir))
         except OSError as error:
             if is_main_process() and osp.exists(part_path):
                 os.remove(part_path)
             last_good = find_last_complete_checkpoint(runner.work_dir)
             raise CheckpointSaveError(
                 f'Saving checkpoint {final_path} failed: {error}. Training stopped; nothing '
-                f'was overwritten. Last complete checkpoint: {last_good or "none yet"}. Free '
-                'space (or fix permissions) in the work dir, then continue with '
+                f'was overwritten. Last complete checkpoint: {last_good or "none yet"}. '
+                f'{save_error_advice(error)} Then continue with '
                 '`tools/train.py CONFIG --resume`.') from error
 
     def _save_checkpoint_with_step(self, runner, step, meta):
@@ -148,8 +210,24 @@ class SafeCheckpointHook(CheckpointHook):
             # Stored in the message hub (hence in this checkpoint) as mmengine does.
             runner.message_hub.update_info('keep_ckpt_ids', list(self.keep_ckpt_ids))
         self._write(runner, ckpt_filename, self.by_epoch, meta)
+        if is_main_process():
+            self._rotate(step)
 
-        if expired is not None and is_main_process():
-            old = osp.join(self.out_dir, self.filename_tmpl.format(expired))
-            if osp.isfile(old):
-                os.remove(old)
+    def _rotate(self, step: int) -> None:
+        """Delete the scheduled checkpoints older than ``step`` that ``max_keep_ckpts`` no
+        longer keeps (including those a kill between a save and its rotation left behind) and,
+        in an epoch-based run, the stop checkpoints (``iter_N.pth``, ``save_now``) the new
+        checkpoint supersedes."""
+        if self.max_keep_ckpts <= 0:
+            kept = None
+        else:
+            kept = set(self.keep_ckpt_ids)
+        pattern = re.compile(re.escape(self.filename_tmpl).replace(r'\{\}', r'(\d+)'))
+        for name in os.listdir(self.out_dir):
+            match = pattern.fullmatch(name)
+            if match and kept is not None and int(match[1]) < step \
+                    and int(match[1]) not in kept:
+                os.remove(osp.join(self.out_dir, name))
+            elif self.by_epoch and re.fullmatch(r'iter_\d+\.pth', name) \
+                    and not pattern.fullmatch(name):
+                os.remove(osp.join(self.out_dir, name))

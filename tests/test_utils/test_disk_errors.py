@@ -1,0 +1,37 @@
+"""A log write that fails (a full disk) stops the run with one line, not a traceback per
+record while training goes on without a log."""
+import errno
+import logging
+
+import pytest
+
+from sokd_mm.utils.disk_errors import LogWriteError, save_error_advice, stop_on_log_write_errors
+
+
+class _FullDisk:
+    def write(self, text):
+        raise OSError(errno.ENOSPC, 'No space left on device')
+
+    def flush(self):
+        pass
+
+
+def test_a_full_disk_while_logging_is_one_error(tmp_path, capsys):
+    logger = logging.getLogger('sokd_test_full_disk')
+    handler = logging.FileHandler(tmp_path / 'run.log')
+    logger.addHandler(handler)
+    try:
+        stop_on_log_write_errors(logger)
+        handler.stream = _FullDisk()
+        with pytest.raises(LogWriteError, match=r'writing the log .*run.log failed: No space '
+                                                r'left on device. The disk .* is full'):
+            logger.warning('epoch 3')
+    finally:
+        logger.removeHandler(handler)
+    assert '--- Logging error ---' not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize('code, advice', [(errno.ENOSPC, 'full'), (errno.EACCES, 'permissions'),
+                                          (errno.ENOENT, 'another process')])
+def test_the_advice_names_the_cause(code, advice):
+    assert advice in save_error_advice(OSError(code, 'x'))
