@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Multi-process training on one machine: bash tools/dist_train.sh CONFIG NGPUS [train.py args]
 # Without GPUs it runs NGPUS CPU processes with the gloo backend (tools/train.py handles it).
+# A failed process restarts the whole job (torchrun's elastic agent) up to MAX_RESTARTS times
+# (default 3; 0: a failure ends the job); each restart resumes from the newest whole checkpoint.
 CONFIG=$1
 GPUS=$2
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
+MAX_RESTARTS=${MAX_RESTARTS:-3}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 HERE=$(cd "$(dirname "$0")" && pwd)
 PYTHON=${PYTHON:-$( [ -x "$HERE/../.venv/bin/python" ] && echo "$HERE/../.venv/bin/python" || echo python)}
@@ -13,5 +16,5 @@ PYTHON=${PYTHON:-$( [ -x "$HERE/../.venv/bin/python" ] && echo "$HERE/../.venv/b
 PYTHONPATH="$HERE/..":$PYTHONPATH \
 "$PYTHON" -m torch.distributed.run \
     --nnodes=$NNODES --node_rank=$NODE_RANK --master_addr=$MASTER_ADDR \
-    --nproc_per_node=$GPUS --master_port=$PORT \
+    --nproc_per_node=$GPUS --master_port=$PORT --max-restarts=$MAX_RESTARTS \
     "$HERE/train.py" "$CONFIG" --launcher pytorch "${@:3}"

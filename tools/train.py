@@ -9,6 +9,7 @@ import errno
 import os
 import os.path as osp
 import shlex
+import signal
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -199,6 +200,25 @@ def run(args: argparse.Namespace) -> None:
         raise SystemExit(f'Error: {message}') from None
 
 
+def join_elastic_job(args: argparse.Namespace) -> None:
+    """Under torchrun: die with the launcher (an orphan would hold the port and the work dir),
+    and, when torchrun restarted the job after a failed process, resume from the newest whole
+    checkpoint instead of starting over."""
+    if 'TORCHELASTIC_RUN_ID' not in os.environ:
+        return
+    try:
+        import ctypes
+        ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: torchrun's own clean-up only
+        pass
+    restart = int(os.environ.get('TORCHELASTIC_RESTART_COUNT', 0))
+    if restart > 0 and args.resume is None:
+        args.resume = 'auto'
+        if int(os.environ.get('RANK', 0)) == 0:
+            print(f'Restart {restart} of the job (torchrun --max-restarts): resuming from the '
+                  'newest checkpoint.', file=sys.stderr, flush=True)
+
+
 def resume_command(argv) -> str:
     """The command that continues this run: its own arguments, ``--resume`` (the latest
     complete checkpoint of its work dir) in place of any ``--resume`` it had."""
@@ -223,6 +243,7 @@ def resume_command(argv) -> str:
 def main(argv=None) -> None:
     args = parse_args(argv)
     given = list(sys.argv[1:] if argv is None else argv)
+    join_elastic_job(args)
     try:
         run(args)
         close_process_group()
@@ -230,6 +251,9 @@ def main(argv=None) -> None:
         # The checkpoint of the last iteration is complete (PreemptionHook).
         if int(os.environ.get('RANK', 0)) == 0:
             print(f'{stop} Continue with: {resume_command(given)}', file=sys.stderr, flush=True)
+        if 'TORCHELASTIC_RUN_ID' in os.environ:
+            # a stop, not a failure: torchrun would restart the job; ask it to end instead
+            os.kill(os.getppid(), signal.SIGTERM)
         raise SystemExit(PREEMPTED_EXIT) from None
     except KeyboardInterrupt:
         # A second Ctrl-C, or one before training started: the checkpoints written so far are

@@ -79,7 +79,11 @@ def check_cfg_options(cfg: Config, options: Optional[Dict]) -> None:
         siblings = [k for k in existing if k.rsplit('.', 1)[0] == parent] if parent else existing
         close = difflib.get_close_matches(key, siblings or existing, n=1, cutoff=0.6) or \
             difflib.get_close_matches(key, existing, n=1, cutoff=0.6)
-        unknown.append(f'{key!r}' + (f' (did you mean {close[0]!r}?)' if close else ''))
+        node = _node_at(tree, key.split('.')[:-1])
+        names = _arguments_of(node['type']) if isinstance(node, dict) and isinstance(
+            node.get('type'), str) else []
+        takes = f" ({node['type']} takes: {', '.join(names)})" if names else ''
+        unknown.append(f'{key!r}' + (f' (did you mean {close[0]!r}?)' if close else '') + takes)
     if unknown:
         raise ConfigError(f"--cfg-options: {', '.join(unknown)} match{'es' if len(unknown) == 1 else ''} "
                           'nothing in the config and no component takes '
@@ -103,6 +107,15 @@ def _registered_class(type_name: str):
     registries, or None."""
     short = type_name.split('.')[-1]
     return next((r.module_dict[short] for r in _registries() if short in r.module_dict), None)
+
+
+def _node_at(tree: Dict, path: List[str]):
+    node = tree
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
 
 
 def _implicit_builders(path: List[str]) -> List:
@@ -275,13 +288,36 @@ def explain_build_error(error: Exception, cfg: Optional[Config] = None) -> Optio
             if len(where) == 1:
                 path, kind = where[0]
                 return (f'{path} ({kind}) takes no argument {arg!r}: {path}.{arg} in the '
-                        'config (or a --cfg-options key) is misspelt or misplaced.')
+                        'config (or a --cfg-options key) is misspelt or misplaced.'
+                        f'{_close_arguments(kind, arg)}')
             return (f'{owner} takes no argument {arg!r}: the config (or a --cfg-options key) '
-                    'has a misspelt or misplaced key there.')
+                    f'has a misspelt or misplaced key there.{_close_arguments(owner, arg)}')
         if 'is not a callable object' in text:
             return ('a `type=` in the config names nothing registered (e.g. an optimizer '
                     "type): use a registered name such as type='SGD'.")
     return None
+
+
+def _arguments_of(type_name: str) -> List[str]:
+    """The constructor arguments of the class registered as ``type_name`` (its bases' too)."""
+    cls = _registered_class(type_name)
+    names = []
+    for klass in inspect.getmro(cls) if cls is not None else []:
+        init = vars(klass).get('__init__')
+        try:
+            names += [p for p in inspect.signature(init).parameters
+                      if p not in ('self', 'args', 'kwargs') and p not in names] if init else []
+        except (TypeError, ValueError):
+            continue
+    return names
+
+
+def _close_arguments(type_name: str, arg: str) -> str:
+    """' Did you mean ...? TYPE takes: ...' for a misspelt constructor argument, or ''."""
+    names = _arguments_of(type_name)
+    close = difflib.get_close_matches(arg, names, n=1, cutoff=0.5)
+    hint = f' Did you mean {close[0]!r}?' if close else ''
+    return f'{hint} {type_name} takes: {", ".join(names)}.' if names else hint
 
 
 _NOT_IN_REGISTRY = re.compile(r"'?(\S+?)'? is not in the (\S+?)::(\S+) registry")

@@ -6,6 +6,7 @@ modules. On a machine without CUDA we initialise the gloo process group ourselve
 then skips its own set-up) and wrap the model with ``device_ids=None``; ``sync_bn`` becomes
 the wrapper's CPU-capable synchronised BN.
 """
+import datetime
 import os
 
 import torch
@@ -13,6 +14,9 @@ import torch.distributed as dist
 from mmengine.config import Config
 
 from sokd_mm.errors import ConfigError
+
+
+GLOO_TIMEOUT_S = 600  # the longest any CPU process waits for the others (env_cfg.dist_cfg.timeout)
 
 
 def prepare_distributed(cfg: Config, launcher: str) -> None:
@@ -23,10 +27,15 @@ def prepare_distributed(cfg: Config, launcher: str) -> None:
     if launcher != 'pytorch':
         raise ConfigError(f'--launcher {launcher} needs GPUs; on a CPU-only machine use '
                            '--launcher pytorch (tools/dist_train.sh does) with the gloo backend.')
-    cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
+    dist_cfg = cfg.env_cfg.setdefault('dist_cfg', {})
+    dist_cfg['backend'] = 'gloo'
     if not dist.is_initialized():
+        # A bounded wait: a process whose peer died (or never came) fails instead of hanging,
+        # so torchrun can restart the job (tools/dist_train.sh MAX_RESTARTS).
+        seconds = dist_cfg.get('timeout', GLOO_TIMEOUT_S)
         dist.init_process_group(backend='gloo', rank=int(os.environ['RANK']),
-                                world_size=int(os.environ['WORLD_SIZE']))
+                                world_size=int(os.environ['WORLD_SIZE']),
+                                timeout=datetime.timedelta(seconds=seconds))
     wrapper = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
     if wrapper['type'] == 'MMDistributedDataParallel':
         wrapper['type'] = 'CPUDistributedDataParallel'

@@ -2,7 +2,8 @@
 same config runs clean, killed and resumed (imported through ``custom_imports``):
 
 - ``SOKD_KILL_AT_ITER=N[:RANK]``: SIGKILL after training iteration N (1-based, counted over
-  the run), on rank RANK only if given;
+  the run), on rank RANK only if given; in the first attempt of an elastic job only (a
+  restarted job runs clean);
 - ``SOKD_SIGNAL_AT_ITER=N:SIGNAME[:RANK]``: send SIGNAME to this process (on rank RANK
   only, if given) as training iteration N begins, as a scheduler would;
 - ``SOKD_KILL_AFTER_EPOCH=N``: SIGKILL once epoch N's checkpoint is written, before its
@@ -60,7 +61,9 @@ class FaultInjectionHook(Hook):
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
         at, _, rank = os.environ.get('SOKD_KILL_AT_ITER', '0').partition(':')
-        if int(at) == runner.iter + 1 and (not rank or int(rank) == int(os.environ.get('RANK', 0))):
+        first_attempt = int(os.environ.get('TORCHELASTIC_RESTART_COUNT', 0)) == 0
+        if int(at) == runner.iter + 1 and first_attempt and (
+                not rank or int(rank) == int(os.environ.get('RANK', 0))):
             os.kill(os.getpid(), signal.SIGKILL)
 
     def after_train_epoch(self, runner):  # LOWEST: after the checkpoint hook (VERY_LOW)
