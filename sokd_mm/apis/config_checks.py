@@ -3,7 +3,6 @@ import difflib
 import inspect
 import math
 import re
-import warnings
 from typing import Dict, Iterable, List, Optional
 
 from mmengine.config import Config
@@ -85,10 +84,11 @@ def check_cfg_options(cfg: Config, options: Optional[Dict]) -> None:
         takes = f" ({node['type']} takes: {', '.join(names)})" if names else ''
         unknown.append(f'{key!r}' + (f' (did you mean {close[0]!r}?)' if close else '') + takes)
     if unknown:
-        raise ConfigError(f"--cfg-options: {', '.join(unknown)} match{'es' if len(unknown) == 1 else ''} "
-                          'nothing in the config and no component takes '
-                          f"{'it' if len(unknown) == 1 else 'them'}; nothing was trained. To add "
-                          'a key the config does not have, write a child config.')
+        one = len(unknown) == 1
+        raise ConfigError(f"--cfg-options: {', '.join(unknown)} match{'es' if one else ''} "
+                          f"nothing in the config and no component takes {'it' if one else 'them'}"
+                          '; nothing was trained. To add a key the config does not have, write a '
+                          'child config.')
 
 
 def _registries() -> Iterable:

@@ -309,3 +309,26 @@ def test_soteacher_regime_spec_plan():
     assert names.index('teacher_resnet20_soteacher') < names.index(students[0].name)
     images = spec.cfg_options['train_dataloader.dataset.index_range']
     assert spec.teacher_train_images['test_dataloader.dataset.index_range'] == images
+
+
+def test_sokd_budget_specs_scale_schedule_and_search_with_the_budget():
+    """The budget ladder: every method at 10, 30 and 60 epochs with the lr steps at 62.5 / 75 /
+    87.5 % of the run and the search during its first twelfth (rounded up), sharing the
+    ablation's teacher and work dir; the 3-seed SPEC runs the longest budget only."""
+    from sokd_mm.apis.matrix import load_spec, plan
+    spec = load_spec(f'{REPO}/configs/matrix/fashion_mnist_sokd_budget.py')
+    ablation = load_spec(f'{REPO}/configs/matrix/fashion_mnist_sokd_ablation.py')
+    assert spec.work_dir == ablation.work_dir and spec.teachers == ablation.teachers
+    methods = spec.pairs[0]['methods']
+    assert len(methods) == 6 * 3
+    for name, entry in methods.items():
+        epochs = int(name.rsplit('_', 1)[1][:-1])
+        options = entry['cfg_options']
+        assert options['train_cfg.max_epochs'] == epochs
+        assert options['param_scheduler.milestones'] == {
+            10: [6, 8, 9], 30: [19, 22, 26], 60: [38, 45, 52]}[epochs]
+        if name.startswith(('sokd_fitnet', 'sokd_kd')):
+            assert options['model.search_epochs'] == {10: 1, 30: 3, 60: 5}[epochs]
+    seeds = plan(load_spec(f'{REPO}/configs/matrix/fashion_mnist_sokd_budget_seeds.py'))
+    students = [c for c in seeds if c.role == 'student']
+    assert len(students) == 6 * 3 and all('_60e_' in c.name for c in students)

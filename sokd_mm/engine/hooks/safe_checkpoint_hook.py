@@ -201,11 +201,10 @@ class SafeCheckpointHook(CheckpointHook):
             # Object stores have their own atomic put semantics.
             return super()._save_checkpoint_with_step(runner, step, meta)
         ckpt_filename = self.filename_tmpl.format(step)
-        expired = None
         if self.max_keep_ckpts > 0 and not (self.keep_ckpt_ids
                                             and self.keep_ckpt_ids[-1] == step):
             if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
-                expired = self.keep_ckpt_ids.popleft()
+                self.keep_ckpt_ids.popleft()  # its file goes in _rotate, after the save
             self.keep_ckpt_ids.append(step)
             # Stored in the message hub (hence in this checkpoint) as mmengine does.
             runner.message_hub.update_info('keep_ckpt_ids', list(self.keep_ckpt_ids))
