@@ -284,6 +284,16 @@ def _visible_gpus() -> List[str]:
         return []
 
 
+def train_budget(cfg: Config) -> tuple:
+    """(epochs, training images or None for the whole split) of a resolved config."""
+    data = cfg.train_dataloader.dataset
+    data = data.get('dataset', data)  # through a wrapper (CRD)
+    images = data.get('indices') if isinstance(data.get('indices'), int) else None
+    if data.get('index_range'):
+        images = data['index_range'][1] - data['index_range'][0]
+    return cfg.train_cfg.max_epochs, images
+
+
 def _planned(spec: Config, cell: Cell):
     """A cell as the time estimate sees it: its iterations (epochs x batches, where the
     options say how many images it trains on) and SoKD search iterations."""
@@ -292,13 +302,8 @@ def _planned(spec: Config, cell: Cell):
     from .time_estimate import PlannedRun, run_kind
     cfg = Config.fromfile(cell.config if osp.isabs(cell.config) else osp.join(REPO, cell.config))
     cfg.merge_from_dict(_cell_options(spec, cell, None))
-    loader = cfg.train_dataloader
-    data = loader.dataset.get('dataset', loader.dataset)  # through a wrapper (CRD)
-    images = data.get('indices') if isinstance(data.get('indices'), int) else None
-    if data.get('index_range'):
-        images = data['index_range'][1] - data['index_range'][0]
-    per_epoch = math.ceil(images / loader.batch_size) if images else 1
-    epochs = cfg.train_cfg.max_epochs
+    epochs, images = train_budget(cfg)
+    per_epoch = math.ceil(images / cfg.train_dataloader.batch_size) if images else 1
     search = min(cfg.model.get('search_epochs', 0), epochs) \
         if cfg.model.get('type') == 'SoKDDistill' else 0
     if cell.after:  # reuses another teacher's run: nothing to train

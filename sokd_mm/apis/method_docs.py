@@ -126,8 +126,8 @@ def config_facts(path: str) -> Tuple[str, Optional[str], Optional[str]]:
 
 def _reference(method: str, path: str) -> Optional[float]:
     dataset, teacher, student = config_facts(path)
-    if dataset != 'CIFAR-100' or '_480e' in path:
-        return None
+    if dataset != 'CIFAR-100' or '_480e' in path or method in ('soteacher', 'sokd'):
+        return None  # the CRD table has no SoTeacher or SoKD rows
     if teacher is None:  # a plain network: the CRD table's teacher and student columns
         for (t, s), numbers in REFERENCE.items():
             if student in (t, s):
@@ -141,51 +141,106 @@ def _reference(method: str, path: str) -> Optional[float]:
     return None
 
 
-def _spec_configs(spec_path: str) -> Dict[str, str]:
-    spec = load_spec(spec_path)
-    configs = {}
-    for pair in spec.pairs:
-        for method, entry in pair['methods'].items():
-            configs[method] = entry if isinstance(entry, str) else entry['config']
-    return configs
+def _spec_entries(spec) -> Dict[str, object]:
+    return {method: entry for pair in spec.pairs for method, entry in pair['methods'].items()}
+
+
+def _config_of(entry) -> str:
+    return entry if isinstance(entry, str) else entry['config']
+
+
+_BUDGETS: Dict[tuple, str] = {}
+
+
+def _budget(repo: str, spec, entry) -> str:
+    """'E epochs, N images': what a SPEC entry trains (its config with the SPEC's and its own
+    options), so that a row says which recipe its number comes from."""
+    config = _config_of(entry)
+    options = {**spec.get('cfg_options', {}),
+               **({} if isinstance(entry, str) else entry.get('cfg_options', {}))}
+    key = (config, repr(sorted(options.items())))
+    if key not in _BUDGETS:
+        from mmengine.config import Config
+
+        from .matrix import train_budget
+        cfg = Config.fromfile(osp.join(repo, config))
+        cfg.merge_from_dict(options)
+        epochs, images = train_budget(cfg)
+        _BUDGETS[key] = f"{epochs} epochs, {f'{images:,}' if images else 'all'} images"
+    return _BUDGETS[key]
+
+
+def _recipe(spec, entry) -> str:
+    """What trains a SPEC entry, exactly: its config and every option set on it."""
+    options = {**spec.get('cfg_options', {}),
+               **({} if isinstance(entry, str) else entry.get('cfg_options', {}))}
+    return repr((_config_of(entry), sorted(options.items(), key=lambda kv: kv[0])))
+
+
+def _teacher_entry(spec, arch: str, kind: str):
+    entry = spec.teachers[arch][kind]
+    return spec.teachers[arch][entry['of']] if isinstance(entry, dict) and 'of' in entry \
+        else entry
 
 
 def measured_rows(repo: str) -> List[Dict]:
-    """Every measured (config, teacher) row of the committed studies."""
+    """Every measured (config, budget, teacher) row of the committed studies; a row two
+    studies share (the same recipe and the same numbers: the same runs) appears once, citing
+    both."""
     rows = []
     for results, spec_path, teacher in SOURCES:
         path = osp.join(repo, results)
         if not osp.isfile(path):
             continue
         data = json.load(open(path))
-        configs = _spec_configs(osp.join(repo, spec_path))
+        spec = load_spec(osp.join(repo, spec_path))
+        entries = _spec_entries(spec)
         meta = data.get('meta', {})
         if 'rows' in data:  # tools/collect_results.py (teacher kinds x methods)
-            spec = load_spec(osp.join(repo, spec_path))
             for row in data['rows']:
                 kind = row['teacher_kind']
-                entry = spec.teachers[row['teacher']][kind]
-                source = spec.teachers[row['teacher']][entry['of']] if 'of' in entry else entry
-                rows.append(dict(config=source['config'], teacher='-', top1=row['teacher_top1'],
-                                 std=None, n=1, results=results, meta=meta,
+                source = _teacher_entry(spec, row['teacher'], kind)
+                label = f'ResNet20 "{kind}", {_budget(repo, spec, source)}'
+                rows.append(dict(config=_config_of(source), teacher='-',
+                                 recipe=_recipe(spec, source),
+                                 budget=_budget(repo, spec, source), top1=row['teacher_top1'],
+                                 std=None, n=1, results=[results], meta=meta,
                                  note=f'teacher "{kind}"'))
                 for method, stats in row['methods'].items():
                     if method == 'student' and kind != data['rows'][0]['teacher_kind']:
                         continue  # the student alone is the same in every row
-                    rows.append(dict(config=configs[method], results=results, meta=meta,
-                                     teacher='-' if method == 'student' else f'ResNet20 "{kind}"',
+                    entry = entries[method]
+                    rows.append(dict(config=_config_of(entry), results=[results], meta=meta,
+                                     budget=_budget(repo, spec, entry),
+                                     recipe=_recipe(spec, entry),
+                                     teacher='-' if method == 'student' else label,
                                      top1=stats['mean'], std=stats['std'], n=stats['n'],
-                                     note=''))
+                                     note=method))
         else:  # tools/collect_results.py --by-method
+            arch, kinds = next(iter(spec.teachers.items()))
+            source = _teacher_entry(spec, arch, spec.get('teacher_kinds', ['vanilla'])[0])
+            label = f'{teacher}, {_budget(repo, spec, source)}'
             for method in data['order']:
                 scores = data['methods'][method]
                 # a SPEC that validates on the test split (the digits) has no test_top1
                 stats = scores['test_top1'] if scores['test_top1'].get('n') else scores['top1']
-                rows.append(dict(config=configs[method], results=results, meta=meta,
-                                 teacher='-' if method == 'student' else teacher,
+                entry = entries[method]
+                rows.append(dict(config=_config_of(entry), results=[results], meta=meta,
+                                 budget=_budget(repo, spec, entry), recipe=_recipe(spec, entry),
+                                 teacher='-' if method == 'student' else label,
                                  top1=stats['mean'], std=stats['std'], n=stats['n'],
                                  note=method))
-    return rows
+    merged: Dict[tuple, Dict] = {}
+    for row in rows:
+        key = (row.pop('recipe'), row['top1'], row['std'], row['n'])
+        if key in merged:
+            first = merged[key]
+            first['results'] += [r for r in row['results'] if r not in first['results']]
+            if row['note'] and row['note'] not in first['note'].split(', '):
+                first['note'] = ', '.join(n for n in (first['note'], row['note']) if n)
+        else:
+            merged[key] = row
+    return list(merged.values())
 
 
 def _number(value, std=None) -> str:
@@ -208,20 +263,26 @@ def render(method: str, repo: str) -> Tuple[str, dict]:
                   f"[{info['guide']}](../../{info['guide']})", '']
     lines += ['## Results (measured)', '']
     if measured:
-        lines += ['Test-split top-1 (%), mean +- std over seeds; each row\'s JSON records the '
-                  'command, commit, machine and date.', '',
-                  '| config | data | teacher | top-1 (%) | seeds | results | study entry |',
-                  '|---|---|---|---:|---:|---|---|']
+        lines += ['Test-split top-1 (%), mean +- std over seeds, of the recipe the row names: '
+                  'the config with the study\'s budget (epochs and training images; the '
+                  'teacher\'s own in its column). Each row\'s JSON records the command, commit, '
+                  'machine and date.', '',
+                  '| config | data | budget | teacher | top-1 (%) | seeds | results | '
+                  'study entry |', '|---|---|---|---|---:|---:|---|---|']
         for r in measured:
             name = osp.basename(r['config'])
-            lines.append(f"| [{name}]({name}) | {config_facts(r['config'])[0]} | {r['teacher']} | "
+            links = ', '.join(f'[{osp.basename(p)}](../../{p})' for p in r['results'])
+            lines.append(f"| [{name}]({name}) | {config_facts(r['config'])[0]} | {r['budget']} | "
+                         f"{r['teacher']} | "
                          f"{_number(r['top1'], r['std'] if r['n'] > 1 else None)} | {r['n']} | "
-                         f"[{osp.basename(r['results'])}](../../{r['results']}) | {r['note']} |")
+                         f"{links} | {r['note']} |")
     else:
         lines.append('No study has measured these configs yet.')
     lines += ['', '## All configs', '',
-              'Rows not measured here say "not yet run"; "paper" is the published CIFAR-100 '
-              'top-1 of that network or student (the CRD, DKD and ReviewKD papers\' tables).', '',
+              'Rows not measured here say "not yet run"; "measured (above)" means a study ran the '
+              'config at the budget its row states, which may differ from the config\'s own '
+              'schedule; "paper" is the published CIFAR-100 top-1 of that method and pair (the '
+              'CRD, DKD and ReviewKD papers\' tables).', '',
               '| config | data | teacher -> student | here | paper |', '|---|---|---|---|---:|']
     measured_configs = {r['config'] for r in measured}
     for path in configs:

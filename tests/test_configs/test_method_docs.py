@@ -46,8 +46,37 @@ def test_measured_rows_are_the_committed_numbers():
     """A row's number is its study JSON's test-split mean for that config."""
     rows = measured_rows(REPO)
     kd = next(r for r in rows if r['config'] == 'configs/kd/kd_r20_r8_fashion_mnist.py'
-              and r['results'].endswith('sokd_plus_fashion_mnist.json'))
+              and 'docs/results/sokd_plus_fashion_mnist.json' in r['results'])
     data = json.load(open(osp.join(REPO, 'docs/results/sokd_plus_fashion_mnist.json')))
     assert kd['top1'] == data['methods']['kd']['test_top1']['mean'] and kd['n'] == 3
     kd_readme = open(osp.join(REPO, 'configs/kd/README.md')).read()
     assert f"{kd['top1']:.2f} +- {kd['std']:.2f}" in kd_readme
+
+
+def test_a_row_names_the_budget_it_was_measured_at_and_appears_once():
+    """The Fashion-MNIST configs train 15 epochs on all 60,000 images; the studies ran them at
+    10 epochs on 5,000 (students) and 55,000 (teacher) images: the rows say so. The student
+    alone and KD ran the same recipe in two studies: one row each, citing both."""
+    rows = measured_rows(REPO)
+    kd = [r for r in rows if r['config'] == 'configs/kd/kd_r20_r8_fashion_mnist.py'
+          and r['teacher'].startswith('ResNet20, ')]
+    assert len(kd) == 1 and kd[0]['budget'] == '10 epochs, 5,000 images'
+    assert kd[0]['teacher'] == 'ResNet20, 10 epochs, 55,000 images'
+    assert kd[0]['results'] == ['docs/results/sokd_plus_fashion_mnist.json',
+                                'docs/results/teacher_study_fashion_mnist.json']
+    alone = [r for r in rows if r['config'] == 'configs/vanilla/resnet8_fashion_mnist.py']
+    assert len(alone) == 1
+    epoch5 = next(r for r in rows if r['note'] == 'teacher "epoch5"')
+    assert epoch5['budget'] == '5 epochs, 55,000 images'
+    # different recipes with one number stay apart
+    kinds = {r['note'] for r in rows
+             if r['config'] == 'configs/soteacher/soteacher_resnet20_fashion_mnist.py'}
+    assert {'teacher "soteacher"', 'teacher "soteacher_lr1e6_cr1"'} <= kinds
+
+
+def test_the_paper_column_is_that_method_and_pair():
+    from sokd_mm.apis.method_docs import _reference
+    assert _reference('kd', 'configs/kd/kd_r56_r20_cifar100.py') == 70.66
+    assert _reference('vanilla', 'configs/vanilla/resnet56_cifar100.py') == 72.34
+    # the CRD table has no SoTeacher teacher: no plain-network number in its place
+    assert _reference('soteacher', 'configs/soteacher/soteacher_resnet56_cifar100.py') is None
