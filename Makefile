@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 REQS := requirements/runtime.txt requirements/tests.txt setup.py
 
-.PHONY: venv demo test clean-venv
+.PHONY: venv demo lint test clean-venv
 
 venv: $(STAMP)
 
@@ -22,7 +22,11 @@ $(STAMP): $(REQS)
 demo: venv
 	$(PY) tools/demo.py
 
-test: venv
+lint: venv
+	$(PY) -m ruff check .
+
+# The linter first: a style error fails in seconds, not after the suite.
+test: lint
 	$(PY) -m pytest tests -q -p no:cacheprovider
 
 clean-venv:

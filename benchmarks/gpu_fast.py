@@ -33,7 +33,6 @@ import json
 import math
 import os
 import os.path as osp
-import statistics
 import subprocess
 import sys
 import tempfile

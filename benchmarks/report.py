@@ -30,7 +30,8 @@ def rows() -> List[str]:
     so = _load('soteacher_step')
     if so:
         lines.append(f"| `soteacher_step.py` | SoTeacher / vanilla {so['model']} step, batch "
-                     f"{so['batch']} | {_verdict(so['ratio'], so['target_ratio'])} | {_where(so)} |")
+                     f"{so['batch']} | {_verdict(so['ratio'], so['target_ratio'])} | "
+                     f"{_where(so)} |")
     sokd = _load('sokd_step')
     names = dict(sokd_after_search='after the search, the authors\' DAM',
                  sokd_live_after_search='after the search, the live DAM',

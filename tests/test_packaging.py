@@ -1,7 +1,6 @@
 """A non-editable install ships the configs inside the package (mim-style): from outside the
 checkout, the installed plugin finds its configs and builds a distillation config."""
 import os
-import os.path as osp
 import subprocess
 import sys
 

@@ -506,6 +506,13 @@ METRICS = dict(top1="top-1 (%) of the last epoch's validation",
                test_top1="top-1 (%) of the final checkpoint on the test split")
 
 
+def checkpoint_epoch(path: str) -> Optional[int]:
+    """The epoch a checkpoint file was written after (``epoch_N.pth``,
+    ``best_<metric>_epoch_N.pth``), or None (an iteration checkpoint)."""
+    match = re.search(r'epoch_(\d+)\.pth$', path or '')
+    return int(match[1]) if match else None
+
+
 def collect(work_dir: str, metric: str = 'top1') -> Dict:
     """Group finished cells into rows (pair, teacher kind) x columns (method), mean and std
     over seeds of ``metric`` (``METRICS``); the student trained alone is a column of every row
@@ -550,6 +557,11 @@ def collect(work_dir: str, metric: str = 'top1') -> Dict:
         row = dict(teacher=t, student=s, teacher_kind=kind,
                    teacher_top1=teacher.get(metric, teacher.get('top1')),
                    teacher_nll=teacher.get('nll'), teacher_ece=teacher.get('ece'), methods={})
+        if 'train_top1' in teacher:  # SPEC teacher_train_images: on the students' images
+            row.update(teacher_train_top1=teacher['train_top1'],
+                       teacher_train_nll=teacher['train_nll'],
+                       teacher_train_ece=teacher['train_ece'],
+                       teacher_epoch=checkpoint_epoch(teacher['checkpoint']))
         if (t, s) in alone:
             row['methods']['student'] = _stats(alone[(t, s)])
         for method in sorted(methods, key=_method_key):
@@ -566,8 +578,12 @@ def collected_markdown(collected: Dict) -> str:
     teacher's accuracy and calibration, and the reference numbers in their own columns."""
     methods = sorted({m for row in collected['rows'] for m in row['methods']}, key=_method_key)
     with_ref = any('reference' in row for row in collected['rows'])
+    with_train = any('teacher_train_top1' in row for row in collected['rows'])
+    train_head = ['teacher train top-1', 'teacher train NLL', 'teacher train ECE (%)',
+                  'teacher epoch'] if with_train else []
     head = (['teacher -> student', 'teacher', 'teacher top-1', 'teacher NLL', 'teacher ECE (%)']
-            + methods + ([f'ref. {c}' for c in REFERENCE_COLUMNS] if with_ref else []))
+            + train_head + methods + ([f'ref. {c}' for c in REFERENCE_COLUMNS] if with_ref
+                                      else []))
     lines = [f"{collected.get('metric', 'top-1 (%)')}; n = seeds.", '',
              '| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
 
@@ -578,6 +594,11 @@ def collected_markdown(collected: Dict) -> str:
         cells = [f"{row['teacher']} -> {row['student']}", row['teacher_kind'],
                  number(row['teacher_top1']), number(row.get('teacher_nll'), 4),
                  number(row.get('teacher_ece'))]
+        if with_train:
+            epoch = row.get('teacher_epoch')
+            cells += [number(row.get('teacher_train_top1')),
+                      number(row.get('teacher_train_nll'), 4),
+                      number(row.get('teacher_train_ece')), '-' if epoch is None else str(epoch)]
         for m in methods:
             v = row['methods'].get(m)
             cells.append(f"{v['mean']:.2f} +- {v['std']:.2f} (n={v['n']})"

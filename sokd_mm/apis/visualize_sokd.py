@@ -148,8 +148,10 @@ def draw_policy(model, out_dir: str) -> List[str]:
         left.legend(fontsize=8)
         h = 0.2
         for k, (values, label, color) in enumerate((
-                (prob[order, 0], 'p (1st op)', 'tab:green'), (mag[order, 0], 'm (1st op)', 'tab:olive'),
-                (prob[order, 1], 'p (2nd op)', 'tab:red'), (mag[order, 1], 'm (2nd op)', 'tab:pink'))):
+                (prob[order, 0], 'p (1st op)', 'tab:green'),
+                (mag[order, 0], 'm (1st op)', 'tab:olive'),
+                (prob[order, 1], 'p (2nd op)', 'tab:red'),
+                (mag[order, 1], 'm (2nd op)', 'tab:pink'))):
             right.barh([i + (k - 1.5) * h for i in y], values.numpy(), height=h, label=label,
                        color=color)
         right.axvline(0.5, color='gray', ls='--', lw=1)

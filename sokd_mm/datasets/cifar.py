@@ -53,8 +53,9 @@ class OfflineCIFAR100(CIFAR100):
             path = osp.join(folder, name)
             if not osp.isfile(path):
                 if osp.isdir(osp.join(root, 'cifar-10-batches-py')):
+                    how = _HOW_TO_GET.format(root=root.rstrip('/') or root)
                     raise DatasetError(f'{root} holds CIFAR-10 (cifar-10-batches-py), not '
-                                       f'CIFAR-100. ' + _HOW_TO_GET.format(root=root.rstrip('/') or root))
+                                       f'CIFAR-100. {how}')
                 raise DatasetError(f'CIFAR-100 file {path} not found. '
                                    + _HOW_TO_GET.format(root=root.rstrip('/') or root))
             if self.verify_md5 and not check_md5(path, md5):
@@ -76,9 +77,9 @@ class OfflineCIFAR100(CIFAR100):
                 raise DatasetError(f'{path} is not a CIFAR-100 pickle: key {e} missing.{hint} '
                                    + _HOW_TO_GET.format(root=root.rstrip('/') or root)) from None
             except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as e:
+                how = _HOW_TO_GET.format(root=root.rstrip('/') or root)
                 raise DatasetError(f'{path} cannot be read as a CIFAR-100 pickle ({e}): the file '
-                                   'is truncated or corrupt. ' + _HOW_TO_GET.format(root=root.rstrip('/') or root)
-                                   ) from None
+                                   f'is truncated or corrupt. {how}') from None
             if len(fine) != len(data) or (len(fine) and not 0 <= min(fine) <= max(fine) < 100):
                 raise DatasetError(f'{path}: {len(data)} images but {len(fine)} labels, or labels '
                                    'outside 0..99; the file is not valid CIFAR-100.')

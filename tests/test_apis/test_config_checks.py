@@ -29,7 +29,8 @@ def test_unknown_type_suggests_registered_names():
 
 
 def test_train_tool_reports_unknown_model_type(train_tool, tmp_path):
-    proc = train_tool(f'{REPO}/configs/vanilla/resnet8_digits.py', 'model.backbone.type=CifarResNett',
+    proc = train_tool(f'{REPO}/configs/vanilla/resnet8_digits.py',
+                      'model.backbone.type=CifarResNett',
                       f'work_dir={tmp_path}', check=False)
     assert proc.returncode != 0
     assert "Unknown model type 'CifarResNett'" in proc.stderr

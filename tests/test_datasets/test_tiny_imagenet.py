@@ -13,7 +13,8 @@ def tiny_root(tmp_path_factory):
     root = tmp_path_factory.mktemp('tiny-imagenet-200')
     wnids = [f'n{i:08d}' for i in range(200)]
     (root / 'wnids.txt').write_text('\n'.join(wnids) + '\n')
-    (root / 'words.txt').write_text(''.join(f'{w}\tthing {i}, other\n' for i, w in enumerate(wnids)))
+    (root / 'words.txt').write_text(
+        ''.join(f'{w}\tthing {i}, other\n' for i, w in enumerate(wnids)))
     rng = np.random.RandomState(0)
     for i, w in enumerate(wnids[:200]):
         folder = root / 'train' / w / 'images'
@@ -23,7 +24,8 @@ def tiny_root(tmp_path_factory):
     lines = []
     for j in range(6):
         name = f'val_{j}.JPEG'
-        Image.fromarray(rng.randint(0, 255, (64, 64, 3), np.uint8)).save(root / 'val' / 'images' / name)
+        image = Image.fromarray(rng.randint(0, 255, (64, 64, 3), np.uint8))
+        image.save(root / 'val' / 'images' / name)
         lines.append(f'{name}\t{wnids[j * 7]}\t0\t0\t63\t63')
     (root / 'val' / 'val_annotations.txt').write_text('\n'.join(lines) + '\n')
     return str(root)

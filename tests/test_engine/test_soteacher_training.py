@@ -23,9 +23,10 @@ def _soteacher_config(tmp_path, extra: str = '') -> str:
 
 
 def _last_logged(work_dir: str, key: str) -> float:
-    lines = [json.loads(l) for p in glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
-             for l in open(p)]
-    return [l[key] for l in lines if key in l][-1]
+    records = [json.loads(line)
+               for p in glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))
+               for line in open(p)]
+    return [r[key] for r in records if key in r][-1]
 
 
 def test_resume_restores_the_ensemble_and_schedule(train_tool, tmp_path, cifar100_root):

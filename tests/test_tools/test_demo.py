@@ -43,7 +43,7 @@ def test_demo_runs_writes_results_and_reuses_finished_runs(tmp_path):
         out.index('=== teacher_resnet20: top-1')
     assert 'min left' in out.split('=== teacher_resnet20: top-1', 1)[1].splitlines()[0]
     checkpoints = {p: osp.getmtime(p) for p in glob.glob(osp.join(work, '*', '*.pth'))}
-    second = run_tool(cmd)
+    run_tool(cmd)
     assert {p: osp.getmtime(p) for p in checkpoints} == checkpoints  # nothing retrained
     assert json.load(open(osp.join(work, 'results.json'))) == results
 

@@ -266,8 +266,16 @@ pairs = [dict(teacher='resnet8', student='resnet8', methods=dict(
         dumped = glob.glob(str(m / f'resnet8_resnet8_kd_{kind}_seed0' / '*.py'))[0]
         assert Config.fromfile(dumped).model.teacher_ckpt == teacher['checkpoint']
         assert student['teacher'] == f'teacher_resnet8_{kind}'
-    rows = {r['teacher_kind']: r for r in collect(str(m))['rows']}
+    collected = collect(str(m))
+    rows = {r['teacher_kind']: r for r in collected['rows']}
     assert rows['epoch1']['teacher_top1'] == val[1]
+    # the teachers' figures on the students' training images and the epoch of each checkpoint
+    assert rows['standard']['teacher_train_top1'] == teachers['standard']['train_top1']
+    assert (rows['standard']['teacher_epoch'], rows['epoch1']['teacher_epoch']) == (3, 1)
+    assert rows['early_stopped']['teacher_epoch'] == max(val, key=lambda e: (val[e], -e))
+    from sokd_mm.apis.matrix import collected_markdown
+    assert '| teacher train top-1 | teacher train NLL | teacher train ECE (%) | teacher epoch |' \
+        in collected_markdown(collected)
     # distil=False: scored (its checkpoint is the best one), no student trained from it
     scored = json.load(open(m / 'teacher_resnet8_scored_only' / 'result.json'))
     assert scored['checkpoint'] == best[0] and scored['test_top1'] is not None

@@ -2,8 +2,9 @@
 in. The run checkpoints that iteration, prints the command that continues it and exits 75; the
 printed command, run as is, ends bit-identical to an uninterrupted run, for a vanilla, a KD, a
 SoTeacher and a SoKD config (the signal inside SoKD's policy search) in the fast runtime, SoKD
-in the standard one too, and in a 2-process job signalled on one rank only. A failed rank still ends the
-job quickly with the last complete checkpoint intact. Resume refuses changed settings."""
+in the standard one too, and in a 2-process job signalled on one rank only. A failed rank
+restarts the job, which resumes by itself (or, restarts off, ends it quickly with the last
+complete checkpoint intact). Resume refuses changed settings."""
 import os
 import os.path as osp
 import shlex

@@ -5,7 +5,8 @@ from .safe_checkpoint_hook import (CheckpointSaveError, SafeCheckpointHook,
                                    find_last_complete_checkpoint)
 from .soteacher_hook import SoTeacherHook
 
-__all__ = ['CheckpointSaveError', 'FiniteLossHook', 'NonFiniteLossError', 'PreemptionAgreementError',
+__all__ = ['CheckpointSaveError', 'FiniteLossHook', 'NonFiniteLossError',
+           'PreemptionAgreementError',
            'PreemptionHook', 'RNGStateHook',
            'SafeCheckpointHook', 'SoTeacherHook', 'TrainingPreempted',
            'find_last_complete_checkpoint']

@@ -1,7 +1,8 @@
 """CIFAR ResNets of the CRD/RepDistiller suite (resnet8 ... resnet110, resnet8x4/32x4, ResNet-50).
 
 Module names follow RepDistiller (``conv1``, ``bn1``, ``layer1..3``, ``layerN.i.conv1`` ...) so that
-community checkpoints convert by adding a prefix (``tools/model_converters/convert_repdistiller.py``).
+community checkpoints convert by adding a prefix
+(``tools/model_converters/convert_repdistiller.py``).
 Each block ends with its own parameter-free ``relu_out`` (not in place): mmrazor's
 ``ModuleInputs`` recorder on ``layerN.<last>.relu_out`` gives the stage's pre-activation
 feature (the references' ``preact_feats``, used by ReviewKD), ``ModuleOutputs`` on ``layerN``

@@ -3,7 +3,8 @@
 Five conv blocks named ``block0..block4`` (RepDistiller's names) with max-pools between them;
 the last ReLU of each block is applied outside it, by its own parameter-free module ``reluN``:
 a recorder on ``blockN`` sees the pre-activation (the references' ``preact_feats``), one on
-``reluN`` the activation (their ``feats``, e.g. FitNet's hint ``feats[2]`` = ``relu2``). The classifier ``Linear(512, C)`` lives in the head.
+``reluN`` the activation (their ``feats``, e.g. FitNet's hint ``feats[2]`` = ``relu2``). The
+classifier ``Linear(512, C)`` lives in the head.
 """
 from typing import List, Tuple
 

@@ -18,7 +18,7 @@ def test_ensemble_is_running_mean_over_three_epochs():
     loss, net = make(), nn.Identity()
     idx = torch.tensor([4, 1])
     logits = [torch.randn(2, 3) for _ in range(3)]
-    probs = [l.softmax(1) for l in logits]
+    probs = [z.softmax(1) for z in logits]
     for epoch in (1, 2, 3):
         loss.set_epoch(epoch, 10)
         loss(logits[epoch - 1], torch.tensor([0, 1]), idx, net)
