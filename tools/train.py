@@ -176,8 +176,7 @@ def run(args: argparse.Namespace) -> None:
                              f'{error.strerror or error}. {save_error_advice(error)}') from None
         stop_on_log_write_errors(runner.logger)
         for key, old, new in getattr(args, 'allowed_changes', []):
-            runner.logger.warning(f'Resuming with a changed setting (--allow-change): {key}: '
-                                  f'{old} -> {new}')
+            runner.logger.warning(f'Resuming with a changed setting: {key}: {old} -> {new}')
         runner.register_hook(PreemptionHook())
         runner.train()
     except TrainingPreempted as stop:

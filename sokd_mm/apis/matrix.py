@@ -46,6 +46,7 @@ import json
 import os
 import os.path as osp
 import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -372,6 +373,21 @@ def _test_top1(spec: Config, cell: Cell, work_dir: str, checkpoint: str) -> floa
     return float(json.load(open(out))['accuracy/top1'])
 
 
+def _future_checkpoint(spec: Config, cells: List[Cell], teacher: str) -> str:
+    """Where an unfinished teacher cell's checkpoint will be: ``epoch_<max_epochs>.pth`` of
+    its run for the 'last' choice; a placeholder for 'best' or an epoch not known yet."""
+    cell = next(c for c in cells if c.name == teacher)
+    choice = cell.info.get('checkpoint_choice', 'last')
+    run = next(c for c in cells if c.name == (cell.after or cell.name))
+    if choice == 'last':
+        cfg = Config.fromfile(run.config if osp.isabs(run.config) else osp.join(REPO, run.config))
+        cfg.merge_from_dict(_cell_options(spec, run, None))
+        choice = f'epoch_{cfg.train_cfg.max_epochs}'
+    if choice == 'best':
+        return osp.join(spec.work_dir, run.name, 'best_<metric>_epoch_<N>.pth')
+    return osp.join(spec.work_dir, run.name, f'{choice}.pth')
+
+
 def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
                runs_per_gpu: Optional[int] = None, fast: bool = False) -> List[Dict]:
     """Run every unfinished cell of a SPEC, ``jobs`` at a time (``runs_per_gpu``: that many per
@@ -404,11 +420,11 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
                 print(f'{cell.name}: the {choice!r} checkpoint of {cell.after}', flush=True)
                 continue
             teacher_ckpt = None
-            if cell.teacher:
+            if cell.teacher:  # a teacher not trained yet: the file its 'last' choice will be
                 teacher_ckpt = results.get(cell.teacher, {}).get('checkpoint') or \
-                    f'<checkpoint of {cell.teacher}>'
+                    _future_checkpoint(spec, cells, cell.teacher)
             cmd = _command(spec, cell, osp.join(spec.work_dir, cell.name), teacher_ckpt)
-            print(f'{cell.name}: {" ".join(cmd)}', flush=True)
+            print(f'{cell.name}: {shlex.join(cmd)}', flush=True)  # pasteable into a shell
         return list(results.values())
     os.makedirs(spec.work_dir, exist_ok=True)
     from .time_estimate import seconds_left
@@ -447,7 +463,7 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
             cmd = _command(spec, ready, work_dir, teacher_ckpt)
             os.makedirs(work_dir, exist_ok=True)
             log = open(osp.join(work_dir, 'matrix_run.log'), 'a')
-            print(f'[start {total - len(todo)}/{total}] {ready.name}: {" ".join(cmd)}',
+            print(f'[start {total - len(todo)}/{total}] {ready.name}: {shlex.join(cmd)}',
                   flush=True)
             proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
                                     env=_slot_env(slot, jobs, gpus))

@@ -60,6 +60,9 @@ class ResumeSettingsError(SokdError, ValueError):
 # Where the run lives and how it was started, not what it trains: free to differ on resume.
 NOT_SETTINGS = ('work_dir', 'resume', 'load_from', 'launcher', 'model.teacher_ckpt',
                 'model.allow_random_teacher', 'model.teacher_from_checkpoint')
+# What a run shows or keeps, not what it computes: allowed to differ on resume (and logged).
+COSMETIC = ('default_hooks.logger', 'log_level', 'log_processor', 'visualizer',
+            'default_hooks.checkpoint.max_keep_ckpts', 'env_cfg.dist_cfg.timeout')
 
 
 def _flatten(value, prefix: str = '') -> Dict:
@@ -91,7 +94,7 @@ def resume_differences(saved_text: str, cfg: Config) -> list:
 def check_resume_settings(cfg: Config, checkpoint: str, allowed: Sequence[str] = ()) -> list:
     """Refuse (one :class:`ResumeSettingsError` line naming each key and its two values) to
     resume ``checkpoint`` with settings it was not trained with, except the keys in (or under)
-    ``allowed``; return the allowed differences, to be logged."""
+    ``allowed`` and ``COSMETIC``; return the allowed differences, to be logged."""
     import torch
     meta = torch.load(checkpoint, map_location='cpu', weights_only=False, mmap=True).get('meta', {})
     if 'cfg' not in meta:
@@ -103,7 +106,7 @@ def check_resume_settings(cfg: Config, checkpoint: str, allowed: Sequence[str] =
                                                    type(None))) else repr(value)
 
     def is_allowed(key):
-        return any(key == a or key.startswith(a + '.') for a in allowed)
+        return any(key == a or key.startswith(a + '.') for a in (*allowed, *COSMETIC))
 
     refused = [d for d in diffs if not is_allowed(d[0])]
     if refused:

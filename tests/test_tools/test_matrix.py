@@ -77,6 +77,15 @@ def test_killed_matrix_resumes_and_collects_every_cell(tmp_path, cifar100_root):
     assert 'teacher_resnet56_vanilla' in dry.stdout and not (tmp_path / 'dry').exists()
     commands = [line for line in dry.stdout.splitlines() if 'train.py' in line]
     assert commands and all(' --fast --cfg-options ' in line for line in commands)
+    # pasteable: each line splits into the arguments it stands for, a student's teacher file is
+    # where its unfinished teacher will write its last checkpoint
+    import shlex
+    for line in commands:
+        args = shlex.split(line.split(': ', 1)[1])
+        assert args[1].endswith('train.py') and '--cfg-options' in args
+        teacher = [a for a in args if a.startswith('model.teacher_ckpt=')]
+        assert all(t.endswith('/epoch_1.pth') and '<' not in t for t in teacher), teacher
+    assert any('model.teacher_ckpt=' in line for line in commands)
 
     run_tool([PYTHON, f'{REPO}/tools/collect_results.py', str(work)])
     collected = json.load(open(work / 'results.json'))
