@@ -14,3 +14,11 @@ class SokdError(Exception):
 
 class ConfigError(SokdError, ValueError):
     """A config value out of range or of the wrong kind (hyperparameters, architectures)."""
+
+
+class SpecError(SokdError, ValueError):
+    """A matrix SPEC, or a study work dir, that cannot be run or collected as written."""
+
+
+class RunFailedError(SokdError, RuntimeError):
+    """A run the matrix started (training or testing a cell) failed; its log says why."""

@@ -12,6 +12,7 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from sokd_mm.apis.matrix import METRICS, collect, collected_markdown  # noqa: E402
+from sokd_mm.errors import SokdError  # noqa: E402
 
 
 def main(argv=None) -> None:
@@ -35,7 +36,7 @@ def main(argv=None) -> None:
             seeds = list(spec.seeds)
         try:
             collected = collect_methods(args.work_dir, listed, seeds)
-        except ValueError as error:
+        except SokdError as error:
             raise SystemExit(f'Error: {error}') from None
         collected['order'] = [m for m in listed or sorted(collected['methods'])
                               if m in collected['methods']]
@@ -45,7 +46,7 @@ def main(argv=None) -> None:
         return
     try:
         collected = collect(args.work_dir, args.metric)
-    except ValueError as error:
+    except SokdError as error:
         raise SystemExit(f'Error: {error}') from None
     collected['meta'] = run_meta()
     if args.spec:  # rows in the SPEC's teacher order; the seeds it asked for

@@ -9,6 +9,7 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from sokd_mm.apis.matrix import run_matrix  # noqa: E402
+from sokd_mm.errors import SokdError  # noqa: E402
 
 
 def main(argv=None) -> None:
@@ -27,7 +28,7 @@ def main(argv=None) -> None:
     except SyntaxError as e:
         raise SystemExit(f'Error: the SPEC {args.spec} is not valid Python: {e.msg} (line '
                          f'{e.lineno}).') from None
-    except (RuntimeError, ValueError) as e:
+    except SokdError as e:
         raise SystemExit(f'Error: {e}') from None
     print(f'{len(results)} cells finished.')
 

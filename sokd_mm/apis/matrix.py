@@ -58,6 +58,7 @@ from mmengine.config import Config
 
 from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text, checkpoint_files,
                                                      find_last_complete_checkpoint)
+from sokd_mm.errors import RunFailedError, SokdError, SpecError
 
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -105,17 +106,17 @@ def _teacher_entry(arch: str, configs: Dict, kind: str) -> tuple:
     """(config, cfg_options, train_args, kind whose run it reuses or None, checkpoint choice)
     of a teacher entry."""
     if kind not in configs:
-        raise ValueError(f'SPEC: teacher {arch} has no {kind!r} config')
+        raise SpecError(f'SPEC: teacher {arch} has no {kind!r} config')
     entry = configs[kind]
     choice = entry.get('checkpoint', 'last') if isinstance(entry, dict) else 'last'
     if not CHECKPOINT_CHOICE.fullmatch(str(choice)):
-        raise ValueError(f"SPEC: teacher {arch} {kind}: checkpoint={choice!r}; use 'last', "
+        raise SpecError(f"SPEC: teacher {arch} {kind}: checkpoint={choice!r}; use 'last', "
                          "'best' or 'epoch_N'")
     source = entry.get('of') if isinstance(entry, dict) else None
     if source is None:
         return (*_entry(entry), None, choice)
     if source not in configs or (isinstance(configs[source], dict) and 'of' in configs[source]):
-        raise ValueError(f'SPEC: teacher {arch} {kind}: of={source!r} must name a teacher kind '
+        raise SpecError(f'SPEC: teacher {arch} {kind}: of={source!r} must name a teacher kind '
                          f'of {arch} that trains ({sorted(configs)})')
     return (*_entry(configs[source]), source, choice)
 
@@ -127,7 +128,7 @@ def select_checkpoint(work_dir: str, choice: str) -> str:
     elif choice == 'best':
         found = sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))
         if len(found) > 1:
-            raise ValueError(f'{work_dir} holds {len(found)} best_*.pth files; keep one.')
+            raise SpecError(f'{work_dir} holds {len(found)} best_*.pth files; keep one.')
         path = found[0] if found else None
     else:
         path = osp.join(work_dir, f'{choice}.pth')
@@ -138,7 +139,7 @@ def select_checkpoint(work_dir: str, choice: str) -> str:
                 'default_hooks.checkpoint.interval must save that epoch and max_keep_ckpts '
                 'keep it (save_best rewrites the epoch checkpoint at every new best, which '
                 'rotates older ones out)')
-        raise ValueError(f'{work_dir} has no {choice!r} checkpoint: {hint}.')
+        raise SpecError(f'{work_dir} has no {choice!r} checkpoint: {hint}.')
     return path
 
 
@@ -146,7 +147,7 @@ def load_spec(path: str) -> Config:
     spec = Config.fromfile(path)
     for key in ('work_dir', 'teachers', 'pairs', 'seeds'):
         if key not in spec:
-            raise ValueError(f'SPEC {path} has no {key!r}; see sokd_mm/apis/matrix.py for the '
+            raise SpecError(f'SPEC {path} has no {key!r}; see sokd_mm/apis/matrix.py for the '
                              'format.')
     return spec
 
@@ -175,7 +176,7 @@ def _plan(spec: Config) -> List[Cell]:
             after = None
             if source is not None:
                 if source not in kinds:
-                    raise ValueError(f'SPEC: teacher kind {kind!r} reuses {source!r}, which '
+                    raise SpecError(f'SPEC: teacher kind {kind!r} reuses {source!r}, which '
                                      'is not in teacher_kinds')
                 info['of'] = source
                 after = f'teacher_{arch}_{source}'
@@ -368,7 +369,7 @@ def _test_top1(spec: Config, cell: Cell, work_dir: str, checkpoint: str) -> floa
         code = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT,
                                env=dict(os.environ, PYTHONPATH=REPO))
     if code != 0:
-        raise RuntimeError(f'testing {cell.name} failed (exit {code}); see '
+        raise RunFailedError(f'testing {cell.name} failed (exit {code}); see '
                            f'{work_dir}/matrix_test.log.')
     return float(json.load(open(out))['accuracy/top1'])
 
@@ -401,7 +402,7 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
     if runs_per_gpu:
         jobs = runs_per_gpu * max(1, len(gpus))
     if jobs < 1:
-        raise ValueError(f'jobs must be >= 1, got {jobs}')
+        raise SpecError(f'jobs must be >= 1, got {jobs}')
     results: Dict[str, Dict] = {}
     todo: List[Cell] = []
     for i, cell in enumerate(cells, 1):
@@ -451,7 +452,7 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
                 _claim(spec, ready, results)
                 try:
                     results[ready.name] = _finish_cell(spec, ready, work_dir)
-                except ValueError:
+                except SpecError:
                     stop_all()
                     raise
                 done += 1
@@ -478,12 +479,12 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
             work_dir = osp.join(spec.work_dir, cell.name)
             if code != 0:
                 stop_all()
-                raise RuntimeError(f'{cell.name} failed (exit {code}); see '
+                raise RunFailedError(f'{cell.name} failed (exit {code}); see '
                                    f'{work_dir}/matrix_run.log. Fix it and run the matrix '
                                    'again: finished cells are kept.')
             try:
                 results[cell.name] = _finish_cell(spec, cell, work_dir)
-            except (ValueError, RuntimeError):
+            except SokdError:
                 stop_all()
                 raise
             run = plan_runs[cell.name]
@@ -534,18 +535,18 @@ def collect(work_dir: str, metric: str = 'top1') -> Dict:
     over seeds of ``metric`` (``METRICS``); the student trained alone is a column of every row
     of its pair."""
     if metric not in METRICS:
-        raise ValueError(f'metric must be one of {sorted(METRICS)}, got {metric!r}')
+        raise SpecError(f'metric must be one of {sorted(METRICS)}, got {metric!r}')
     rows: Dict = {}
     alone: Dict = {}
     teachers = {}
     results = sorted(glob.glob(osp.join(work_dir, '*', 'result.json')))
     if not results:
-        raise ValueError(f'{work_dir} holds no <cell>/result.json: not a matrix work dir '
+        raise SpecError(f'{work_dir} holds no <cell>/result.json: not a matrix work dir '
                          '(tools/run_matrix.py writes them).')
     for path in results:
         r = json.load(open(path))
         if 'method' not in r and r.get('role') != 'teacher':
-            raise ValueError(f'{path} is not a matrix cell result (no "method"; the demo '
+            raise SpecError(f'{path} is not a matrix cell result (no "method"; the demo '
                              'writes its own results.md): collect a tools/run_matrix.py work '
                              'dir.')
         if r['role'] == 'teacher':

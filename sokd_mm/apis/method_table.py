@@ -11,6 +11,8 @@ import os.path as osp
 import statistics
 from typing import Dict, List, Optional
 
+from sokd_mm.errors import SpecError
+
 # Logged training scalars kept per epoch (a prefix match; SoKD's terms carry the hint name).
 WATCHED = ('student.loss', 'distill.loss_hint', 'distill.loss_kd', 'distill.loss_sokd_area',
            'distill.loss_sokd_agreement', 'distill.sokd_dam_dead', 'distill.sokd_dam_first_k')
@@ -65,7 +67,7 @@ def collect_methods(work_dir: str, methods: Optional[List[str]] = None,
         result['epochs'] = _epoch_scalars(osp.dirname(path))
         cells.setdefault(method, []).append(result)
     if not cells:
-        raise ValueError(f'{work_dir} holds no finished student cell (<cell>/result.json).')
+        raise SpecError(f'{work_dir} holds no finished student cell (<cell>/result.json).')
     methods = {}
     for method, results in cells.items():
         row = dict(seeds=[r['seed'] for r in results],
