@@ -70,18 +70,21 @@ def check_cfg_options(cfg: Config, options: Optional[Dict]) -> None:
     tree = cfg.to_dict()
     existing = _flatten_keys(tree)
     existing_set = set(existing)
-    unknown = []
+    unknown = []  # each with the nearest existing key, or what its component takes
     for key in options:
         if key in existing_set or _is_constructor_argument(tree, key):
             continue
-        parent = key.rsplit('.', 1)[0] if '.' in key else ''
-        siblings = [k for k in existing if k.rsplit('.', 1)[0] == parent] if parent else existing
-        close = difflib.get_close_matches(key, siblings or existing, n=1, cutoff=0.6) or \
-            difflib.get_close_matches(key, existing, n=1, cutoff=0.6)
-        node = _node_at(tree, key.split('.')[:-1])
+        parent, _, leaf = key.rpartition('.')
+        node = _node_at(tree, parent.split('.')) if parent else tree
+        if isinstance(node, dict):  # the parent exists: a misspelt last part
+            close = [f'{parent}.{c}' if parent else c for c in difflib.get_close_matches(
+                leaf, [str(k) for k in node], n=1, cutoff=0.6)]
+        else:  # a misspelt parent: the nearest whole key
+            close = difflib.get_close_matches(key, existing, n=1, cutoff=0.6)
         names = _arguments_of(node['type']) if isinstance(node, dict) and isinstance(
             node.get('type'), str) else []
-        takes = f" ({node['type']} takes: {', '.join(names)})" if names else ''
+        # the arguments of the component it lands in, when no existing key is close
+        takes = f" ({node['type']} takes: {', '.join(names)})" if names and not close else ''
         unknown.append(f'{key!r}' + (f' (did you mean {close[0]!r}?)' if close else '') + takes)
     if unknown:
         one = len(unknown) == 1
