@@ -139,32 +139,42 @@ def _implicit_builders(path: List[str]) -> List:
 
 
 def _is_constructor_argument(tree: Dict, key: str) -> bool:
-    """Whether ``key``'s last part is an argument of what its parent dict builds (e.g.
+    """Whether ``key`` sets an argument of a component the config builds (e.g.
     ``train_dataloader.dataset.indices``, which mmengine's BaseDataset takes, or
-    ``randomness.deterministic``), so setting it is not a typo even though the config does not
-    spell it out."""
-    *path, leaf = key.split('.')
-    node = tree
-    for part in path:
-        if not isinstance(node, dict) or part not in node:
+    ``randomness.deterministic``), or a key inside such an argument's dict (e.g.
+    ``train_cfg.compile_teacher.backend``), so setting it is not a typo even though the config
+    does not spell it out."""
+    parts = key.split('.')
+    node, path = tree, []
+    for part in parts:
+        if not isinstance(node, dict):
             return False
-        node = node[part]
-    if not isinstance(node, dict):
-        return False
+        if part not in node:  # the first part the config lacks: an argument of ``node``?
+            return any(part in _parameters(builder) for builder in _builders(node, path))
+        node, path = node[part], path + [part]
+    return False
+
+
+def _builders(node: Dict, path: List[str]) -> List:
+    """What builds ``node``: its registered ``type`` (and its bases), or what builds a dict
+    without one from where it sits."""
     if isinstance(node.get('type'), str):
         cls = _registered_class(node['type'])
         builders = [] if cls is None else [
             init for klass in inspect.getmro(cls) for init in [vars(klass).get('__init__')]
             if init is not None]
-    else:
-        builders = _implicit_builders(path)
-    for builder in builders:
-        try:
-            if leaf in inspect.signature(builder).parameters:
-                return True
-        except (TypeError, ValueError):
-            continue
-    return False
+        if path == ['train_cfg']:  # --fast trains with the device-resident loop instead
+            from sokd_mm.engine.runner import DeviceResidentTrainLoop
+            builders.append(DeviceResidentTrainLoop.__init__)
+        return builders
+    return _implicit_builders(path)
+
+
+def _parameters(builder) -> List[str]:
+    try:
+        return list(inspect.signature(builder).parameters)
+    except (TypeError, ValueError):
+        return []
 
 
 def _is_int(value) -> bool:
