@@ -35,3 +35,28 @@ def test_a_full_disk_while_logging_is_one_error(tmp_path, capsys):
                                           (errno.ENOENT, 'another process')])
 def test_the_advice_names_the_cause(code, advice):
     assert advice in save_error_advice(OSError(code, 'x'))
+
+
+def test_a_full_disk_at_start_is_one_error_line(tmp_path, monkeypatch):
+    """mmengine writes the config dump and opens the log while the runner is built: a full disk
+    there ends tools/train.py with one line naming the cause, not mmengine's traceback."""
+    import importlib.util
+    import os.path as osp
+
+    from tests.conftest import REPO
+    spec = importlib.util.spec_from_file_location('train_tool', osp.join(REPO, 'tools',
+                                                                         'train.py'))
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
+
+    def full_disk(cfg):
+        raise OSError(errno.ENOSPC, 'No space left on device', osp.join(cfg.work_dir, 'x.py'))
+    monkeypatch.setattr(train.Runner, 'from_cfg', full_disk)
+    work = str(tmp_path / 'w')
+    with pytest.raises(SystemExit) as stop:
+        train.main([osp.join(REPO, 'configs/vanilla/resnet8_digits.py'), '--work-dir', work])
+    assert str(stop.value) == (f'Error: writing into the work dir {work} failed: No space left '
+                               'on device. The disk (or your quota) is full: free space in the '
+                               'work dir.')
+    from sokd_mm.utils.work_dir_lock import release_work_dir
+    release_work_dir(work)
