@@ -108,6 +108,8 @@ SOURCES = (
     ('docs/results/sokd_plus_digits.json', 'configs/matrix/digits_sokd_plus.py', 'ResNet20'),
     ('docs/results/teacher_study_fashion_mnist.json',
      'configs/matrix/fashion_mnist_teacher_study.py', None),
+    ('docs/results/soteacher_regime_fashion_mnist.json',
+     'configs/matrix/fashion_mnist_soteacher_regime.py', None),
 )
 
 

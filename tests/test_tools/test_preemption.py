@@ -3,8 +3,8 @@ in. The run checkpoints that iteration, prints the command that continues it and
 printed command, run as is, ends bit-identical to an uninterrupted run, for a vanilla, a KD, a
 SoTeacher and a SoKD config (the signal inside SoKD's policy search) in the fast runtime, SoKD
 in the standard one too, and in a 2-process job signalled on one rank only. A failed rank
-restarts the job, which resumes by itself (or, restarts off, ends it quickly with the last
-complete checkpoint intact). Resume refuses changed settings."""
+still ends the job quickly with the last complete checkpoint intact. Resume refuses changed
+settings."""
 import os
 import os.path as osp
 import shlex
@@ -128,14 +128,13 @@ def _dist_train(cfg: str, work: str, port: int, opts: list, env: dict = None, ex
 
 def test_two_processes_one_signalled_or_one_killed(tmp_path, tiny_cifar100_root):
     """SIGTERM on rank 0 only: both ranks stop after the same iteration, one checkpoint, and
-    the printed dist_train.sh command continues exactly. SIGKILL of rank 1: torchrun restarts
-    the job, which resumes from the last complete checkpoint and ends bit-identical; with
-    restarts off it stops the job within a minute, and --resume continues exactly."""
+    the printed dist_train.sh command continues exactly. SIGKILL of rank 1: torchrun stops the
+    job within a minute (no rank waits forever to agree), the last complete checkpoint is
+    intact, and --resume continues exactly."""
     opts = small_cifar_options(tiny_cifar100_root, batch=8, epochs=3) + [
         'randomness.deterministic=True']
     cfg = config_with_faults(tmp_path, osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'))
-    clean, stopped, killed, ended = (str(tmp_path / n)
-                                     for n in ('clean', 'stopped', 'killed', 'ended'))
+    clean, stopped, ended = (str(tmp_path / n) for n in ('clean', 'stopped', 'ended'))
     _dist_train(cfg, clean, 29671, opts)
     # 48 images, 2 ranks x 8: 3 iterations per epoch.
     first = _dist_train(cfg, stopped, 29672, opts, env={'SOKD_SIGNAL_AT_ITER': '5:SIGTERM:0'},
@@ -148,15 +147,9 @@ def test_two_processes_one_signalled_or_one_killed(tmp_path, tiny_cifar100_root)
     run_tool(command, env={'PYTHON': PYTHON, 'PORT': '29673', 'SOKD_SIGNAL_AT_ITER': ''})
     _same_run(clean, stopped)
 
-    # kill -9 of rank 1 in epoch 3: torchrun restarts the job, which resumes by itself
-    began = time.time()
-    restarted = _dist_train(cfg, killed, 29674, opts, env={'SOKD_KILL_AT_ITER': '8:1'})
-    assert time.time() - began < 240, 'the restarted job took too long'
-    assert 'Restart 1 of the job (torchrun --max-restarts): resuming' in restarted.stderr
-    assert 'resumed epoch: 2' in restarted.stdout + restarted.stderr
-    _same_run(clean, killed)
-    # MAX_RESTARTS=0: the failure ends the job within a minute (no rank waits forever to
-    # agree), the last complete checkpoint intact, and --resume continues exactly
+    # SIGKILL of rank 1 (restarts off, the default): the failure ends the job within a minute
+    # (no rank waits forever to agree), the last complete checkpoint intact, and --resume
+    # continues exactly
     began = time.time()
     dead = _dist_train(cfg, ended, 29675, opts, env={'SOKD_KILL_AT_ITER': '8:1',
                                                       'MAX_RESTARTS': '0'}, check=False)
