@@ -64,7 +64,8 @@ def test_a_row_names_the_budget_it_was_measured_at_and_appears_once():
     assert kd[0]['teacher'] == 'ResNet20, 10 epochs, 55,000 images'
     assert kd[0]['results'] == ['docs/results/sokd_plus_fashion_mnist.json',
                                 'docs/results/teacher_study_fashion_mnist.json']
-    alone = [r for r in rows if r['config'] == 'configs/vanilla/resnet8_fashion_mnist.py']
+    alone = [r for r in rows if r['config'] == 'configs/vanilla/resnet8_fashion_mnist.py'
+             and r['budget'] == '10 epochs, 5,000 images']
     assert len(alone) == 1
     epoch5 = next(r for r in rows if r['note'] == 'teacher "epoch5"')
     assert epoch5['budget'] == '5 epochs, 55,000 images'
