@@ -19,10 +19,54 @@ from sokd_mm.errors import ConfigError
 GLOO_TIMEOUT_S = 600  # the longest any CPU process waits for the others (env_cfg.dist_cfg.timeout)
 
 
+def _elastic_store(timeout: datetime.timedelta):
+    """The job's store for this attempt, under torchrun; None otherwise.
+
+    torchrun's static rendezvous (``--master_port``, what tools/dist_train.sh uses) keeps one
+    TCPStore for the whole job, and the process group's keys carry no attempt number. After a
+    restart the new processes can read the dead attempt's gloo addresses from it and wait on
+    a peer that no longer exists: restarted jobs hung in ``init_process_group`` or
+    ``new_group``. A prefix per attempt (``TORCHELASTIC_RESTART_COUNT``) gives every attempt
+    its own keys."""
+    if 'TORCHELASTIC_RESTART_COUNT' not in os.environ:
+        return None
+    rank = int(os.environ['RANK'])
+    # The agent hosts the store when it says so; otherwise rank 0 does (torch's own rule).
+    agent_hosts = os.environ.get('TORCHELASTIC_USE_AGENT_STORE') == 'True'
+    store = dist.TCPStore(os.environ['MASTER_ADDR'], int(os.environ['MASTER_PORT']),
+                          int(os.environ['WORLD_SIZE']), is_master=not agent_hosts and rank == 0,
+                          timeout=timeout, multi_tenant=True)
+    return dist.PrefixStore(f"sokd_attempt_{os.environ['TORCHELASTIC_RESTART_COUNT']}", store)
+
+
+def init_process_group(backend: str, seconds: float) -> None:
+    """Start the default process group from torchrun's environment, with a bounded wait and,
+    under torchrun, a store of this attempt's own (see ``_elastic_store``)."""
+    timeout = datetime.timedelta(seconds=seconds)
+    rank, world_size = int(os.environ['RANK']), int(os.environ['WORLD_SIZE'])
+    store = _elastic_store(timeout)
+    if store is None:
+        dist.init_process_group(backend=backend, rank=rank, world_size=world_size,
+                                timeout=timeout)
+    else:
+        dist.init_process_group(backend=backend, store=store, rank=rank,
+                                world_size=world_size, timeout=timeout)
+
+
 def prepare_distributed(cfg: Config, launcher: str) -> None:
-    """Adjust ``cfg`` (and start the process group on CPU) for ``launcher``."""
+    """Adjust ``cfg`` (and start the process group) for ``launcher``."""
     cfg.launcher = launcher
-    if launcher == 'none' or torch.cuda.is_available():
+    if launcher == 'none':
+        return
+    if torch.cuda.is_available():
+        if launcher == 'pytorch' and 'TORCHELASTIC_RESTART_COUNT' in os.environ \
+                and not dist.is_initialized():
+            # mmengine's init_dist('pytorch') as it does it (device, then the group), with this
+            # attempt's store; mmengine then skips its own set-up.
+            dist_cfg = cfg.env_cfg.get('dist_cfg', {})
+            torch.cuda.set_device(int(os.environ['LOCAL_RANK']))
+            init_process_group(dist_cfg.get('backend', 'nccl'),
+                               dist_cfg.get('timeout', 1800))  # mmengine's and torch's default
         return
     if launcher != 'pytorch':
         raise ConfigError(f'--launcher {launcher} needs GPUs; on a CPU-only machine use '
@@ -32,10 +76,7 @@ def prepare_distributed(cfg: Config, launcher: str) -> None:
     if not dist.is_initialized():
         # A bounded wait: a process whose peer died (or never came) fails instead of hanging,
         # so torchrun can restart the job (tools/dist_train.sh MAX_RESTARTS).
-        seconds = dist_cfg.get('timeout', GLOO_TIMEOUT_S)
-        dist.init_process_group(backend='gloo', rank=int(os.environ['RANK']),
-                                world_size=int(os.environ['WORLD_SIZE']),
-                                timeout=datetime.timedelta(seconds=seconds))
+        init_process_group('gloo', dist_cfg.get('timeout', GLOO_TIMEOUT_S))
     wrapper = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
     if wrapper['type'] == 'MMDistributedDataParallel':
         wrapper['type'] = 'CPUDistributedDataParallel'

@@ -126,16 +126,41 @@ def _dist_train(cfg: str, work: str, port: int, opts: list, env: dict = None, ex
                     env={'PYTHON': PYTHON, 'PORT': str(port), **(env or {})}, check=check)
 
 
-def test_two_processes_one_signalled_or_one_killed(tmp_path, tiny_cifar100_root):
-    """SIGTERM on rank 0 only: both ranks stop after the same iteration, one checkpoint, and
-    the printed dist_train.sh command continues exactly. SIGKILL of rank 1: torchrun stops the
-    job within a minute (no rank waits forever to agree), the last complete checkpoint is
-    intact, and --resume continues exactly."""
+@pytest.fixture(scope='module')
+def two_process_job(tmp_path_factory, tiny_cifar100_root):
+    """The 2-process job of these tests (3 epochs of 3 iterations, deterministic, with the test
+    faults hook) and its uninterrupted work dir."""
+    root = tmp_path_factory.mktemp('two_process_job')
     opts = small_cifar_options(tiny_cifar100_root, batch=8, epochs=3) + [
         'randomness.deterministic=True']
-    cfg = config_with_faults(tmp_path, osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'))
-    clean, stopped, ended = (str(tmp_path / n) for n in ('clean', 'stopped', 'ended'))
+    cfg = config_with_faults(root, osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'))
+    clean = str(root / 'clean')
     _dist_train(cfg, clean, 29671, opts)
+    return cfg, opts, clean
+
+
+def test_a_killed_process_restarts_the_job_which_ends_bit_identical(two_process_job, tmp_path):
+    """SIGKILL of rank 1 in epoch 3 with restarts on (the default): torchrun restarts the job,
+    which resumes from epoch 2's checkpoint by itself and ends bit-identical. Restarted
+    processes used to hang on the dead attempt's addresses in torchrun's store."""
+    cfg, opts, clean = two_process_job
+    work = str(tmp_path / 'restarted')
+    began = time.time()
+    done = _dist_train(cfg, work, 29677, opts, env={'SOKD_KILL_AT_ITER': '8:1'})
+    # a hang would last the 600 s gloo timeout; the job takes about 30 s
+    assert time.time() - began < 300
+    assert 'Restart 1 of the job' in done.stderr
+    assert 'resumed epoch: 2, iter: 6' in done.stdout + done.stderr
+    _same_run(clean, work)
+
+
+def test_two_processes_one_signalled_or_one_killed(two_process_job, tmp_path):
+    """SIGTERM on rank 0 only: both ranks stop after the same iteration, one checkpoint, and
+    the printed dist_train.sh command continues exactly. SIGKILL of rank 1 with restarts off:
+    torchrun stops the job within a minute (no rank waits forever to agree), the last complete
+    checkpoint is intact, and --resume continues exactly."""
+    cfg, opts, clean = two_process_job
+    stopped, ended = (str(tmp_path / n) for n in ('stopped', 'ended'))
     # 48 images, 2 ranks x 8: 3 iterations per epoch.
     first = _dist_train(cfg, stopped, 29672, opts, env={'SOKD_SIGNAL_AT_ITER': '5:SIGTERM:0'},
                         check=False)
@@ -147,9 +172,6 @@ def test_two_processes_one_signalled_or_one_killed(tmp_path, tiny_cifar100_root)
     run_tool(command, env={'PYTHON': PYTHON, 'PORT': '29673', 'SOKD_SIGNAL_AT_ITER': ''})
     _same_run(clean, stopped)
 
-    # SIGKILL of rank 1 (restarts off, the default): the failure ends the job within a minute
-    # (no rank waits forever to agree), the last complete checkpoint intact, and --resume
-    # continues exactly
     began = time.time()
     dead = _dist_train(cfg, ended, 29675, opts, env={'SOKD_KILL_AT_ITER': '8:1',
                                                       'MAX_RESTARTS': '0'}, check=False)
