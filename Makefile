@@ -25,9 +25,11 @@ demo: venv
 lint: venv
 	$(PY) -m ruff check .
 
-# The linter first: a style error fails in seconds, not after the suite.
+# The linter first: a style error fails in seconds, not after the suite. One pytest worker per
+# core (pytest-xdist): most tests start training processes of one thread each. Tests that
+# share a costly module fixture are grouped onto one worker (xdist_group).
 test: lint
-	$(PY) -m pytest tests -q -p no:cacheprovider
+	$(PY) -m pytest tests -q -p no:cacheprovider -n auto --dist loadgroup
 
 clean-venv:
 	rm -rf $(VENV)

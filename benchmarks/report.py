@@ -89,7 +89,9 @@ def rows() -> List[str]:
     return lines
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    import argparse
+    argparse.ArgumentParser(description=__doc__).parse_args(argv)  # --help, nothing else
     print('\n'.join(rows()))
 
 

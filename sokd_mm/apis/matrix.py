@@ -514,9 +514,12 @@ def _method_key(method: str) -> tuple:
 
 
 def _stats(values: List[float]) -> Dict:
+    """Mean, sample std and n over seeds, and the values themselves (in seed order), so that a
+    table can be checked, or extended by later seeds, without the work dir."""
     values = [v for v in values if v is not None]
     return dict(mean=statistics.mean(values) if values else None,
-                std=statistics.stdev(values) if len(values) > 1 else 0.0, n=len(values))
+                std=statistics.stdev(values) if len(values) > 1 else 0.0, n=len(values),
+                values=values)
 
 
 METRICS = dict(top1="top-1 (%) of the last epoch's validation",

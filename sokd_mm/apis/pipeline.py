@@ -169,7 +169,15 @@ def _curves(work_dir: str):
 
 def draw_training_curves(results: List[Dict], root: str, path: str) -> None:
     """Training loss and validation top-1 of every run against the epoch, from their logs;
-    teachers dashed, students solid."""
+    teachers dashed, students solid; each panel with its legend."""
+    import matplotlib.pyplot as plt
+    fig = training_curves_figure(results, root)
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def training_curves_figure(results: List[Dict], root: str):
+    """The figure :func:`draw_training_curves` saves."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -186,14 +194,14 @@ def draw_training_curves(results: List[Dict], root: str, path: str) -> None:
     loss_ax.set_yscale('log')
     loss_ax.set_xlabel('epoch')
     loss_ax.set_ylabel('training loss, all terms summed (log scale)')
-    loss_ax.set_title('training loss')
+    loss_ax.set_title('training loss (dashed: teachers, solid: students)')
+    loss_ax.legend(fontsize=7, loc='upper right')
     acc_ax.set_xlabel('epoch')
     acc_ax.set_ylabel('validation top-1 (%)')
     acc_ax.set_title('validation accuracy (dashed: teachers, solid: students)')
     acc_ax.legend(fontsize=7, loc='lower right')
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    return fig
 
 
 def _run_in_worker(spec: RunSpec, root: str, results: Dict[str, Dict], verbose: bool,

@@ -1,5 +1,6 @@
 """The quickstart pipeline in reduced form: every run trains, results files exist, the table
-has every row, and a re-run reuses the finished runs."""
+has every row, a re-run reuses the finished runs, and runs trained again give the same
+numbers."""
 import glob
 import json
 import os.path as osp
@@ -47,6 +48,22 @@ def test_demo_runs_writes_results_and_reuses_finished_runs(tmp_path):
     assert {p: osp.getmtime(p) for p in checkpoints} == checkpoints  # nothing retrained
     assert json.load(open(osp.join(work, 'results.json'))) == results
 
+    # Reproducible numbers: part of the same plan run again from scratch elsewhere (two at a
+    # time, one thread each, the fast runtime) gives bit-identical accuracies and calibration.
+    import sys
+    sys.path.insert(0, osp.join(REPO, 'tools'))
+    import demo
+
+    from sokd_mm.apis.pipeline import run_pipeline
+    keep = ('teacher_resnet20', 'student_resnet8_kd', 'student_resnet8_sokd_kd')
+    again = run_pipeline([s for s in demo.demo_specs(epochs=1) if s.name in keep],
+                         str(tmp_path / 'again'), jobs=2)
+
+    def scores(rows):
+        return [(r['name'], r['top1'], r.get('nll'), r.get('ece')) for r in rows
+                if r['name'] in keep]
+    assert scores(again) == scores(results) and len(scores(again)) == 3
+
     # Other options never reuse the 1-epoch results: the demo refuses, saying why.
     third = run_tool([*cmd[:-1], '2'], check=False)
     assert third.returncode == 1 and 'Traceback' not in third.stderr
@@ -76,18 +93,16 @@ def test_demo_seeds_and_fashion_mnist(tmp_path, monkeypatch):
     assert '| a | 91.00 +- 1.41 | 2 |' in table and '| b | 50.00 +- 0.00 | 1 |' in table
 
 
-def test_the_demo_gives_the_same_table_twice(tmp_path):
-    """Reproducible numbers: the same plan run twice (two at a time, one thread each, the fast
-    runtime) gives bit-identical accuracies and teacher calibration."""
-    import sys
-    sys.path.insert(0, osp.join(REPO, 'tools'))
-    import demo
-
-    from sokd_mm.apis.pipeline import run_pipeline
-    keep = ('teacher_resnet20', 'student_resnet8_kd', 'student_resnet8_sokd_kd')
-    specs = [s for s in demo.demo_specs(epochs=1) if s.name in keep]
-    tables = []
-    for attempt in ('a', 'b'):
-        results = run_pipeline(specs, str(tmp_path / attempt), jobs=2)
-        tables.append([(r['name'], r['top1'], r.get('nll'), r.get('ece')) for r in results])
-    assert tables[0] == tables[1] and len(tables[0]) == 3
+def test_both_panels_of_the_training_curves_name_their_runs(tmp_path):
+    from sokd_mm.apis.pipeline import training_curves_figure
+    for name, loss in (('teacher_a', 2.0), ('student_b', 1.0)):
+        log = tmp_path / name / '20260101_000000' / 'vis_data'
+        log.mkdir(parents=True)
+        log.joinpath('scalars.json').write_text(
+            json.dumps(dict(loss=loss, iter=4, epoch=1, step=4)) + '\n' +
+            json.dumps({'accuracy/top1': 50.0, 'step': 1}) + '\n')
+    results = [dict(name='teacher_a', role='teacher'), dict(name='student_b', role='student')]
+    fig = training_curves_figure(results, str(tmp_path))
+    for ax in fig.axes:  # the loss panel and the accuracy panel
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+            'teacher_a (teacher)', 'student_b (student)']

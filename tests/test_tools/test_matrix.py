@@ -94,6 +94,11 @@ def test_killed_matrix_resumes_and_collects_every_cell(tmp_path, cifar100_root):
     for row in rows.values():
         assert set(row['methods']) == {'kd', 'fitnet'}
         assert all(m['n'] == 2 for m in row['methods'].values())
+        for method, stats in row['methods'].items():  # each seed's value, in seed order
+            seeds = [json.load(open(work / f"resnet56_resnet20_{method}_"
+                                         f"{row['teacher_kind']}_seed{s}" / 'result.json'))
+                     for s in (0, 1)]
+            assert stats['values'] == [r['top1'] for r in seeds]
         assert row['reference']['kd'] == 70.66  # METHODS.md, ResNet56 -> ResNet20
     assert 'resnet56 -> resnet20' in open(work / 'results.md').read()
 

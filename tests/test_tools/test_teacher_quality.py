@@ -15,9 +15,10 @@ def test_report_files_and_figures(tmp_path):
     model.head.fc = torch.nn.Linear(64, 10)
     ckpt = tmp_path / 'r8.pth'
     torch.save({'state_dict': model.state_dict()}, ckpt)
-    out = tmp_path / 'q'
+    # by default beside the checkpoint, in a folder named after it (one report per checkpoint)
+    out = tmp_path / 'r8_quality'
     proc = run_tool([PYTHON, f'{REPO}/tools/analysis_tools/teacher_quality.py',
-                     f'{REPO}/configs/vanilla/resnet8_digits.py', str(ckpt), '--out-dir', str(out)])
+                     f'{REPO}/configs/vanilla/resnet8_digits.py', str(ckpt)])
     report = json.load(open(out / 'quality.json'))
     assert set(report) >= {'top1', 'nll', 'ece', 'entropy', 'reliability'}
     assert len(report['reliability']) == 15

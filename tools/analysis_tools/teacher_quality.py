@@ -17,7 +17,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('config')
     parser.add_argument('checkpoint')
-    parser.add_argument('--out-dir', help='default: <checkpoint dir>/teacher_quality')
+    parser.add_argument('--out-dir', help='default: <checkpoint dir>/<checkpoint name>_quality, '
+                        'one folder per checkpoint')
     parser.add_argument('--bins', type=int, default=15)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     args = parser.parse_args(argv)
@@ -30,8 +31,10 @@ def main(argv=None) -> None:
             f'Error: {args.config} is a distillation config; teacher_quality.py evaluates a '
             "classifier. Give the teacher's own config (configs/vanilla/<arch>_<dataset>.py or "
             'configs/soteacher/...) and its checkpoint.')
+    # beside the checkpoint, named after it: another epoch's report is never overwritten
+    stem = osp.splitext(osp.basename(args.checkpoint))[0]
     out_dir = args.out_dir or osp.join(osp.dirname(osp.abspath(args.checkpoint)),
-                                       'teacher_quality')
+                                       f'{stem}_quality')
     try:
         report = evaluate_teacher(args.config, args.checkpoint, out_dir, args.cfg_options,
                                   args.bins)
