@@ -21,7 +21,7 @@ from mmengine.runner import Runner  # noqa: E402
 from sokd_mm.apis import (apply_fast_runtime, check_data_folders, check_loss_weights,  # noqa: E402
                           check_num_classes, explain_build_error,
                           close_process_group, fit_crd_memory, load_config, prepare_distributed,
-                          student_optim_wrapper, teacher_from_checkpoint)
+                          student_optim_wrapper, teacher_from_checkpoint, total_batch_note)
 from sokd_mm.apis.run_identity import check_resume_settings  # noqa: E402
 from sokd_mm.engine.hooks import (NonFiniteLossError, PreemptionHook,  # noqa: E402
                                   TrainingPreempted)
@@ -110,6 +110,9 @@ def build_config(args: argparse.Namespace) -> Config:
     elif args.allow_change and args.resume is None:
         raise SystemExit('Error: --allow-change only applies with --resume.')
     prepare_distributed(cfg, args.launcher)
+    note = total_batch_note(cfg, int(os.environ.get('WORLD_SIZE', 1)))
+    if note and int(os.environ.get('RANK', 0)) == 0:
+        print(f'Note: {note}', file=sys.stderr, flush=True)
     if cfg.get('resume'):
         args.allowed_changes = check_resume_settings(cfg, cfg.load_from, args.allow_change)
     return cfg

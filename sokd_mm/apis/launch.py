@@ -8,6 +8,7 @@ the wrapper's CPU-capable synchronised BN.
 """
 import datetime
 import os
+from typing import Optional
 
 import torch
 import torch.distributed as dist
@@ -114,3 +115,22 @@ def close_process_group() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)
+
+
+def total_batch_note(cfg: Config, world_size: int) -> Optional[str]:
+    """What a multi-process run's batch means for its learning rate: the config's batch size is
+    per process, so N processes train with N times that batch at the config's lr unless
+    ``--auto-scale-lr`` scales it (linearly, from ``auto_scale_lr.base_batch_size``). None for
+    one process or when the lr is scaled."""
+    scale = cfg.get('auto_scale_lr') or {}
+    if world_size <= 1 or scale.get('enable'):
+        return None
+    batch = cfg.train_dataloader.batch_size
+    base = scale.get('base_batch_size')
+    lr = cfg.get('optim_wrapper', {}).get('optimizer', {}).get('lr')
+    note = (f'{world_size} processes x batch {batch} per process = total batch '
+            f'{world_size * batch}, trained at the config\'s lr {lr}')
+    if base:
+        note += (f', which is set for batch {base}; pass --auto-scale-lr to scale it to '
+                 f'{world_size * batch} (lr x {world_size * batch / base:g})')
+    return note + '.'
