@@ -70,9 +70,11 @@ def main(argv=None) -> None:
     print(metrics)
     if args.out and args.out.endswith('.json'):
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+        scores = {k: float(v) if hasattr(v, '__float__') else v for k, v in metrics.items()}
+        # what was scored, so that the file means something on its own
+        scores.update(config=osp.abspath(args.config), checkpoint=osp.abspath(args.checkpoint))
         with open(args.out, 'w') as f:
-            json.dump({k: float(v) if hasattr(v, '__float__') else v
-                       for k, v in metrics.items()}, f, indent=2)
+            json.dump(scores, f, indent=2)
         print(f'Metrics written to {args.out}')
     close_process_group()  # last: a distributed process ends here (see its doc)
 

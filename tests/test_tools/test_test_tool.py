@@ -19,6 +19,7 @@ def test_out_json_writes_metrics_and_pkl_predictions(tmp_path, cifar100_root, re
            *options])
     metrics = json.load(open(tmp_path / 'm.json'))
     assert 0 <= metrics['accuracy/top1'] <= 100
+    assert (metrics['config'], metrics['checkpoint']) == (CONFIG, resnet56_ckpt)
     assert any(work.glob('*/*.log'))  # the log went to --work-dir
     _test([CONFIG, resnet56_ckpt, '--out', str(tmp_path / 'p.pkl'), '--work-dir', str(work),
            *options])
