@@ -19,7 +19,7 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from sokd_mm.apis import (apply_fast_runtime, check_data_folders, check_loss_weights,  # noqa: E402
-                          check_num_classes, explain_build_error,
+                          check_num_classes, device_loop_settings, explain_build_error,
                           close_process_group, fit_crd_memory, load_config, prepare_distributed,
                           student_optim_wrapper, teacher_from_checkpoint, total_batch_note)
 from sokd_mm.apis.run_identity import check_resume_settings  # noqa: E402
@@ -86,6 +86,8 @@ def build_config(args: argparse.Namespace) -> Config:
         apply_fast_runtime(cfg, bf16=torch.cuda.is_available() and not args.no_bf16)
     elif args.no_bf16:
         raise SystemExit('Error: --no-bf16 only applies with --fast.')
+    if (cfg.get('train_cfg') or {}).get('type') == 'DeviceResidentTrainLoop':
+        device_loop_settings(cfg)  # a config (or --cfg-options) naming the loop itself
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     check_data_folders(cfg, ('train_dataloader', 'val_dataloader'))

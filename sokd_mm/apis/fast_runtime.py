@@ -6,6 +6,7 @@ losses, optimizer, schedule, hooks and checkpoints):
 * ``train_cfg``: ``ResumableEpochBasedTrainLoop`` -> ``DeviceResidentTrainLoop`` (data and
   augmentation on the device, losses read at sync points; see its module doc);
 * the training dataloader starts no worker processes (it is only asked for its sampler);
+* ``default_hooks.runtime_info``: ``DeferredRuntimeInfoHook`` (the loop logs the losses);
 * on CUDA, unless ``bf16=False``: ``BF16OptimWrapper`` (bfloat16 autocast, no loss scaler) on
   the optimizer that trains the student (SoKD: the student side; its policy search keeps float32)
   and ``channels_last`` (the loop's ``'auto'``).
@@ -28,6 +29,16 @@ def student_optim_wrapper(cfg: Config):
     return wrapper
 
 
+def device_loop_settings(cfg: Config) -> Config:
+    """What ``DeviceResidentTrainLoop`` needs around it, for ``--fast`` and for a config that
+    names the loop: ``DeferredRuntimeInfoHook`` (the loop logs the losses at its sync points;
+    mmengine's RuntimeInfoHook would read them every iteration)."""
+    hooks = cfg.setdefault('default_hooks', {})
+    if hooks.get('runtime_info', {}).get('type', 'RuntimeInfoHook') == 'RuntimeInfoHook':
+        hooks['runtime_info'] = dict(type='DeferredRuntimeInfoHook')
+    return cfg
+
+
 def apply_fast_runtime(cfg: Config, bf16: bool) -> Config:
     """Switch ``cfg`` to the fast runtime in place (module doc); returns it."""
     train_cfg = cfg.get('train_cfg') or {}
@@ -41,6 +52,7 @@ def apply_fast_runtime(cfg: Config, bf16: bool) -> Config:
     train_cfg.pop('by_epoch', None)
     train_cfg['type'] = 'DeviceResidentTrainLoop'
     cfg.train_dataloader.update(num_workers=0, persistent_workers=False)
+    device_loop_settings(cfg)
     if bf16:
         wrapper = student_optim_wrapper(cfg)
         if wrapper.get('type', 'OptimWrapper') != 'OptimWrapper':

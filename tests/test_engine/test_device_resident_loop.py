@@ -113,8 +113,11 @@ def test_sokd_trains_through_the_fast_runtime(train_tool, tmp_path, tiny_cifar10
     opts = small_cifar_options(tiny_cifar100_root, batch=16, epochs=2) + [
         f'model.teacher_ckpt={resnet56_ckpt}', 'model.search_epochs=1']
     work = str(tmp_path / 'sokd')
-    train_tool(osp.join(REPO, 'configs/sokd/sokd_fitnet_r56_r20_cifar100.py'), *opts,
-               extra=['--work-dir', work, '--fast'])
+    done = train_tool(osp.join(REPO, 'configs/sokd/sokd_fitnet_r56_r20_cifar100.py'), *opts,
+                      extra=['--work-dir', work, '--fast'])
+    # the model prepared itself for the loop (prepare_device_loop)
+    assert "1 SoKD augmenter(s) draw on the device (sampling='device')." in \
+        done.stdout + done.stderr
     ckpt = torch.load(osp.join(work, 'epoch_2.pth'), weights_only=False)
     assert any('augmenters' in k for k in ckpt['state_dict'])
     assert all(torch.isfinite(v).all() for v in ckpt['state_dict'].values()
@@ -129,6 +132,7 @@ def test_apply_fast_runtime_switches_loop_workers_and_precision():
     cfg = apply_fast_runtime(_cfg('configs/kd/kd_r56_r20_cifar100.py'), bf16=True)
     assert cfg.train_cfg.type == 'DeviceResidentTrainLoop' and cfg.train_cfg.max_epochs == 240
     assert cfg.train_dataloader.num_workers == 0
+    assert cfg.default_hooks.runtime_info.type == 'DeferredRuntimeInfoHook'
     assert cfg.optim_wrapper.type == 'BF16OptimWrapper'
     sokd = apply_fast_runtime(_cfg('configs/sokd/sokd_fitnet_r56_r20_cifar100.py'), bf16=True)
     assert sokd.optim_wrapper.student.type == 'BF16OptimWrapper'
@@ -186,5 +190,24 @@ def test_shipped_fast_configs_are_their_parents_with_fast(parent):
     """A child config naming the loop is what --fast makes of its parent on a GPU."""
     child = _cfg(parent.replace('.py', '_fast.py'))
     made = apply_fast_runtime(_cfg(parent), bf16=True)
-    for key in ('train_cfg', 'train_dataloader', 'optim_wrapper', 'model'):
+    for key in ('train_cfg', 'train_dataloader', 'optim_wrapper', 'model', 'default_hooks'):
         assert child[key].to_dict() == made[key].to_dict(), key
+
+
+def test_hooks_receive_each_iterations_outputs_logged_once(train_tool, tmp_path,
+                                                          tiny_cifar100_root):
+    """Under --fast a third-party hook gets every iteration's outputs (device tensors), as in
+    mmengine's loops, and each loss is still logged once per iteration (by the loop)."""
+    work = tmp_path / 'w'
+    work.mkdir()
+    cfg = tmp_path / 'probed.py'
+    cfg.write_text(f"_base_ = ['{REPO}/configs/vanilla/resnet8_cifar100.py']\n"
+                   "custom_imports = dict(imports=['sokd_mm', 'outputs_probe_hook'])\n"
+                   f"custom_hooks = [dict(type='OutputsProbeHook', out_dir='{work}')]\n")
+    train_tool(str(cfg), *small_cifar_options(tiny_cifar100_root, batch=16, epochs=1),
+               extra=['--work-dir', str(work), '--fast'])
+    seen = json.load(open(work / 'outputs_seen.json'))
+    assert seen == [{'loss': True}] * 3  # 48 images in batches of 16
+    logged = [json.loads(line) for p in glob.glob(str(work / '*' / 'vis_data' / 'scalars.json'))
+              for line in open(p) if '"loss"' in line]
+    assert [r['iter'] for r in logged] == [1, 2, 3]

@@ -1,3 +1,4 @@
+from .deferred_runtime_info_hook import DeferredRuntimeInfoHook, PendingOutputs
 from .finite_loss_hook import FiniteLossHook, NonFiniteLossError
 from .preemption_hook import PreemptionAgreementError, PreemptionHook, TrainingPreempted
 from .rng_state_hook import RNGStateHook
@@ -5,8 +6,8 @@ from .safe_checkpoint_hook import (CheckpointSaveError, SafeCheckpointHook,
                                    find_last_complete_checkpoint)
 from .soteacher_hook import SoTeacherHook
 
-__all__ = ['CheckpointSaveError', 'FiniteLossHook', 'NonFiniteLossError',
+__all__ = ['CheckpointSaveError', 'DeferredRuntimeInfoHook', 'FiniteLossHook', 'NonFiniteLossError',
            'PreemptionAgreementError',
-           'PreemptionHook', 'RNGStateHook',
+           'PendingOutputs', 'PreemptionHook', 'RNGStateHook',
            'SafeCheckpointHook', 'SoTeacherHook', 'TrainingPreempted',
            'find_last_complete_checkpoint']

@@ -19,6 +19,7 @@ from mmengine.registry import HOOKS
 
 from sokd_mm.errors import SokdError
 
+from .deferred_runtime_info_hook import PendingOutputs
 from .safe_checkpoint_hook import find_last_complete_checkpoint
 
 
@@ -34,8 +35,8 @@ class FiniteLossHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs: Optional[dict] = None) -> None:
-        if not outputs:
-            return
+        if not outputs or isinstance(outputs, PendingOutputs):
+            return  # the device-resident loop checks its pending outputs at its sync point
         # Only loss terms (what mmengine sums, 'loss' in the name): logged diagnostics such as
         # SoTeacher's lipschitz_bound may legitimately overflow on deep networks.
         names = [k for k, v in outputs.items() if isinstance(v, torch.Tensor) and 'loss' in k]

@@ -16,9 +16,11 @@ GPU taken out:
   per-iteration values, in order, before the logger or the checkpoint hook reads it, and a
   non-finite loss stops training at the sync point naming its first iteration, before any
   checkpoint is written. The price: up to one logging interval of steps is trained after a NaN.
-  SoKD's augmenters switch to device sampling (``FeatureAugmenter(sampling='device')``: policy
-  draws, op randomness and magnitudes stay on the device), and the data preprocessor's move of
-  the (already device-resident) batch is marked non-blocking, so no step waits for the device.
+  Hooks still receive each iteration's outputs, as :class:`PendingOutputs` (device tensors;
+  ``DeferredRuntimeInfoHook`` replaces mmengine's ``RuntimeInfoHook``, which would read them).
+  The model prepares itself (``prepare_device_loop()``: SoKD's augmenters sample on the device,
+  so policy draws, op randomness and magnitudes stay there); the batches are made on the
+  device, so the data preprocessor's move of them copies nothing.
 
 On CUDA the model and the batches use ``channels_last`` (``channels_last='auto'``; not under
 DDP, whose gradient buckets are laid out before the loop exists). ``compile_teacher=True`` (or a
@@ -36,12 +38,13 @@ from typing import Iterator, List, Optional, Tuple, Union
 import torch
 import torch.distributed as torch_dist
 from mmengine.dist import get_rank, is_distributed
-from mmengine.hooks import CheckpointHook, LoggerHook
+from mmengine.hooks import CheckpointHook, LoggerHook, RuntimeInfoHook
 from mmengine.model import is_model_wrapper
 from mmengine.registry import LOOPS
 
 from sokd_mm.datasets.device_pipeline import (DeviceResidentData, augmentation_from_pipeline,
                                               batch_seed)
+from sokd_mm.engine.hooks.deferred_runtime_info_hook import PendingOutputs
 from sokd_mm.engine.hooks.finite_loss_hook import non_finite_error
 from sokd_mm.errors import ConfigError
 
@@ -102,6 +105,7 @@ class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
             teacher.compile(**options)
             self.runner.logger.info(f'Teacher forward compiled: torch.compile({options}).')
         self.data = DeviceResidentData(self.dataloader.dataset, device, channels_last)
+        self._check_runtime_info_hook()
         self._no_waits_in_the_step(model)
         intervals = [self.sync_interval] if self.sync_interval else []
         for hook in self.runner.hooks:
@@ -115,17 +119,22 @@ class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
             f'(padding {self.data.padding}, flip {self.data.flip_prob}), channels_last='
             f'{channels_last}; losses read every {min(self._sync_every)} iterations.')
 
+    def _check_runtime_info_hook(self) -> None:
+        plain = [h for h in self.runner.hooks if type(h) is RuntimeInfoHook]
+        if plain:
+            raise ConfigError(
+                "DeviceResidentTrainLoop logs the losses at its sync points; mmengine's "
+                'RuntimeInfoHook would read them every iteration and log them twice. Set '
+                "default_hooks.runtime_info=dict(type='DeferredRuntimeInfoHook') (tools/train.py "
+                '--fast does).')
+
     def _no_waits_in_the_step(self, model: torch.nn.Module) -> None:
-        from sokd_mm.models.distillers.sokd import FeatureAugmenter
-        augmenters = [m for m in model.modules() if isinstance(m, FeatureAugmenter)]
-        for augmenter in augmenters:
-            augmenter.sampling = 'device'
-        if augmenters:
-            self.runner.logger.info(f'{len(augmenters)} SoKD augmenter(s) draw on the device '
-                                    "(sampling='device').")
-        preprocessor = getattr(model, 'data_preprocessor', None)
-        if hasattr(preprocessor, '_non_blocking'):  # mmengine's flag for its batch move
-            preprocessor._non_blocking = True
+        """The model prepares itself for a step without host reads (``prepare_device_loop()``,
+        e.g. SoKD's augmenters sampling on the device). The batches are made on the model's
+        device, so the preprocessor's move of them is a no-op, blocking or not."""
+        prepare = getattr(model, 'prepare_device_loop', None)
+        for line in (prepare() if callable(prepare) else None) or ():
+            self.runner.logger.info(line)
 
     def run(self) -> torch.nn.Module:
         self._prepare()
@@ -151,10 +160,10 @@ class DeviceResidentTrainLoop(ResumableEpochBasedTrainLoop):
         if idx + 1 == len(self.dataloader) or done_iters == self._max_iters or any(
                 done_iters % n == 0 or (idx + 1) % n == 0 for n in self._sync_every):
             self.sync()
-        # outputs=None: the sync above has given the message hub and the loss check what
-        # RuntimeInfoHook and FiniteLossHook would have read from them.
+        # The outputs as mmengine's loops give them, marked pending: the sync points log and
+        # check them (DeferredRuntimeInfoHook and FiniteLossHook leave them to the loop).
         self.runner.call_hook('after_train_iter', batch_idx=idx, data_batch=data_batch,
-                              outputs=None)
+                              outputs=PendingOutputs(detached))
         self._iter += 1
 
     # -- the sync point ----------------------------------------------------------------------

@@ -71,6 +71,14 @@ class SoKDDistill(StrictTeacherDistill):
         # follows reuses them instead of running the (frozen) teacher again.
         self._teacher_recorded = False
 
+    def prepare_device_loop(self) -> List[str]:
+        """Asked by ``DeviceResidentTrainLoop`` (``--fast``) before training: the augmenters
+        draw their operations on the device (no host read per step). Returns what to log."""
+        augmenters = list(self.distiller.augmenters.values())
+        for augmenter in augmenters:
+            augmenter.sampling = 'device'
+        return [f"{len(augmenters)} SoKD augmenter(s) draw on the device (sampling='device')."]
+
     # -- pieces of the objective -------------------------------------------------------------
     def policy_parameters(self) -> List[torch.nn.Parameter]:
         return list(self.distiller.augmenters.parameters())
