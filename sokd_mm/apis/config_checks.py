@@ -207,7 +207,7 @@ def _value_checks(cfg: Config) -> Iterable[tuple]:
             if 'indices' in dataset:
                 value = dataset['indices']
                 ok = value is None or (_is_int(value) and value >= 1) or (
-                    isinstance(value, (list, tuple)) and all(
+                    isinstance(value, (list, tuple, range)) and all(
                         _is_int(i) and i >= 0 for i in value))
                 yield (f'{where}.indices', value, ok, 'N >= 1 (the first N images) or a list of '
                        'image indices >= 0', 5000)

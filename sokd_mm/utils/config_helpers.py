@@ -81,6 +81,7 @@ def early_stopping(train_images: int, total_images: int) -> tuple:
         raise ConfigError(f'early_stopping: need 0 < train_images < total_images, got '
                           f'{train_images} and {total_images}')
     return (dict(dataset=dict(indices=train_images)),
-            dict(dataset=dict(split='train', indices=list(range(train_images, total_images)))),
+            # a range, not a list: the dumped config and the log show one line, not 5,000
+            dict(dataset=dict(split='train', indices=range(train_images, total_images))),
             dict(val_interval=1),
             dict(checkpoint=dict(save_best='accuracy/top1', rule='greater')))
