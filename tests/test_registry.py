@@ -92,7 +92,8 @@ def test_every_component_is_registered():
 
 
 @pytest.mark.parametrize('name', sorted(set(MINIMAL_ARGS) | {
-    'CalibrationMetric', 'Digits32', 'FiniteLossHook', 'PreemptionHook', 'RNGStateHook',
+    'CalibrationMetric', 'DeferredRuntimeInfoHook', 'Digits32', 'FiniteLossHook',
+    'PreemptionHook', 'RNGStateHook',
     'SafeCheckpointHook', 'SoTeacherHook', 'FeatureAugmenter', 'LipschitzLoss',
     'CifarMobileNetV2', 'CifarResNetV2', 'CifarShuffleNetV1', 'CifarShuffleNetV2'}))
 def test_component_builds_by_name(name):

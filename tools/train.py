@@ -252,7 +252,10 @@ def main(argv=None) -> None:
         run(args)
         close_process_group()
     except TrainingPreempted as stop:
-        # The checkpoint of the last iteration is complete (PreemptionHook).
+        # The checkpoint of the last iteration is complete (PreemptionHook). Under torchrun
+        # another rank may already have asked the launcher to end the job, which SIGTERMs every
+        # process: this one says how to continue before it exits.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if int(os.environ.get('RANK', 0)) == 0:
             print(f'{stop} Continue with: {resume_command(given)}', file=sys.stderr, flush=True)
         if 'TORCHELASTIC_RUN_ID' in os.environ:
