@@ -44,14 +44,10 @@ def init_process_group(backend: str, seconds: float) -> None:
     """Start the default process group from torchrun's environment, with a bounded wait and,
     under torchrun, a store of this attempt's own (see ``_elastic_store``)."""
     timeout = datetime.timedelta(seconds=seconds)
-    rank, world_size = int(os.environ['RANK']), int(os.environ['WORLD_SIZE'])
-    store = _elastic_store(timeout)
-    if store is None:
-        dist.init_process_group(backend=backend, rank=rank, world_size=world_size,
-                                timeout=timeout)
-    else:
-        dist.init_process_group(backend=backend, store=store, rank=rank,
-                                world_size=world_size, timeout=timeout)
+    # store=None: torch's env:// rendezvous, as without torchrun
+    dist.init_process_group(backend=backend, store=_elastic_store(timeout),
+                            rank=int(os.environ['RANK']),
+                            world_size=int(os.environ['WORLD_SIZE']), timeout=timeout)
 
 
 def prepare_distributed(cfg: Config, launcher: str) -> None:
