@@ -252,10 +252,9 @@ def main(argv=None) -> None:
         run(args)
         close_process_group()
     except TrainingPreempted as stop:
-        # The checkpoint of the last iteration is complete (PreemptionHook). Under torchrun
-        # another rank may already have asked the launcher to end the job, which SIGTERMs every
-        # process: this one says how to continue before it exits.
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # The checkpoint of the last iteration is complete (PreemptionHook, which ignores
+        # SIGTERM from then on in a multi-process job: another rank may already have asked the
+        # launcher to end the job, and this one still says how to continue).
         if int(os.environ.get('RANK', 0)) == 0:
             print(f'{stop} Continue with: {resume_command(given)}', file=sys.stderr, flush=True)
         if 'TORCHELASTIC_RUN_ID' in os.environ:

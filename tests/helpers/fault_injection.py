@@ -10,12 +10,15 @@ same config runs clean, killed and resumed (imported through ``custom_imports``)
   validation;
 - ``SOKD_NAN_AT_ITER=N``: before iteration N, fill the teacher (or, without one, the model)
   with NaN;
+- ``SOKD_SLOW_AFTER_BARRIER=RANK:SECONDS``: on rank RANK, wait SECONDS after each
+  ``torch.distributed.barrier`` returns (a rank that lags the others out of a barrier);
 - ``SOKD_SAVE_FAULT=kill:NAME`` / ``enospc:NAME``: while writing a file whose name contains
   NAME, write half of it and then SIGKILL the process / fail with ``No space left on device``.
 """
 import errno
 import os
 import signal
+import time
 
 import torch
 from mmengine.fileio.backends.local_backend import LocalBackend
@@ -40,6 +43,19 @@ def _faulty_put(self, obj: bytes, filepath) -> None:
 
 
 LocalBackend.put = _faulty_put
+
+_original_barrier = torch.distributed.barrier
+
+
+def _lagging_barrier(*args, **kwargs):
+    result = _original_barrier(*args, **kwargs)
+    rank, _, seconds = os.environ.get('SOKD_SLOW_AFTER_BARRIER', '').partition(':')
+    if rank and int(rank) == int(os.environ.get('RANK', 0)):
+        time.sleep(float(seconds))
+    return result
+
+
+torch.distributed.barrier = _lagging_barrier
 
 
 @HOOKS.register_module()

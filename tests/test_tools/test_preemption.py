@@ -159,13 +159,16 @@ def test_a_killed_process_restarts_the_job_which_ends_bit_identical(two_process_
 @pytest.mark.xdist_group('two_process_job')
 def test_two_processes_one_signalled_or_one_killed(two_process_job, tmp_path):
     """SIGTERM on rank 0 only: both ranks stop after the same iteration, one checkpoint, and
-    the printed dist_train.sh command continues exactly. SIGKILL of rank 1 with restarts off:
-    torchrun stops the job within a minute (no rank waits forever to agree), the last complete
-    checkpoint is intact, and --resume continues exactly."""
+    the printed dist_train.sh command continues exactly, even when rank 1 leaves the last
+    barrier 3 s ahead and has torchrun SIGTERM every rank (rank 0 used to die unheard).
+    SIGKILL of rank 1 with restarts off: torchrun stops the job within a minute (no rank waits
+    forever to agree), the last complete checkpoint is intact, and --resume continues
+    exactly."""
     cfg, opts, clean = two_process_job
     stopped, ended = (str(tmp_path / n) for n in ('stopped', 'ended'))
     # 48 images, 2 ranks x 8: 3 iterations per epoch.
-    first = _dist_train(cfg, stopped, 29672, opts, env={'SOKD_SIGNAL_AT_ITER': '5:SIGTERM:0'},
+    first = _dist_train(cfg, stopped, 29672, opts, env={'SOKD_SIGNAL_AT_ITER': '5:SIGTERM:0',
+                                                         'SOKD_SLOW_AFTER_BARRIER': '0:3'},
                         check=False)
     assert first.returncode != 0 and osp.isfile(osp.join(stopped, 'iter_5.pth'))
     assert 'Stopped on SIGTERM after iteration 5' in first.stderr

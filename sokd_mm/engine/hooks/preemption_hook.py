@@ -104,6 +104,11 @@ class PreemptionHook(Hook):
         if not self._agreed():
             return
         self._restore_handlers()
+        if self._group is not None:
+            # The first rank past the barrier below asks torchrun to end the job (tools/
+            # train.py), which SIGTERMs every rank: the others must still get past it and
+            # say how to continue. torchrun SIGKILLs what is left after its grace period.
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         from .rng_state_hook import RNGStateHook
         from .safe_checkpoint_hook import SafeCheckpointHook
         saver = next((h for h in runner.hooks if isinstance(h, SafeCheckpointHook)), None)
