@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-REQS := requirements/runtime.txt requirements/tests.txt setup.py
+REQS := requirements/runtime.txt requirements/tests.txt requirements/mim.txt setup.py
 
 .PHONY: venv demo lint test clean-venv
 
@@ -17,6 +17,7 @@ $(STAMP): $(REQS)
 	$(PY) -m pip install --quiet -r requirements/runtime.txt -r requirements/tests.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m pip check
+	$(PY) -m pip install --quiet --no-deps --upgrade --target $(VENV)/mim -r requirements/mim.txt
 	@touch $(STAMP)
 
 demo: venv

@@ -1,23 +1,43 @@
 """sokd_mm: student-oriented knowledge distillation for OpenMMLab."""
 import shutil
+import subprocess
 from pathlib import Path
 
 from setuptools import find_packages, setup
 
 HERE = Path(__file__).parent
+SHIPPED = ('configs', 'tools', 'model-index.yml')  # what `mim` looks for in <package>/.mim
 
 
-def ship_configs() -> None:
-    """Copy configs/ into the package as sokd_mm/.mim/configs (what OpenMMLab packages do for
-    `mim`), so that an installed plugin finds its configs and base models; a checkout or an
-    editable install reads configs/ directly."""
-    source, target = HERE / 'configs', HERE / 'sokd_mm' / '.mim' / 'configs'
-    if source.is_dir():
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+def tracked_files() -> list:
+    """The files of SHIPPED that git tracks (a user's untracked configs or work files stay
+    out of the wheel); every file under them outside a git checkout (an sdist)."""
+    try:
+        listed = subprocess.run(['git', 'ls-files', '-z', *SHIPPED], cwd=HERE, check=True,
+                                capture_output=True).stdout.decode()
+        return [name for name in listed.split('\0') if name]
+    except (OSError, subprocess.CalledProcessError):
+        return [str(path.relative_to(HERE)) for name in SHIPPED for path in
+                (HERE / name).rglob('*') if path.is_file() and '__pycache__' not in path.parts] + \
+            (['model-index.yml'] if (HERE / 'model-index.yml').is_file() else [])
 
 
-ship_configs()
+def ship_to_mim() -> None:
+    """Copy configs/, tools/ and model-index.yml into the package as sokd_mm/.mim (what
+    OpenMMLab packages do), so that an installed plugin trains with `mim train sokd_mm CONFIG`
+    and finds its configs and base models; a checkout or an editable install reads them in
+    place."""
+    target = HERE / 'sokd_mm' / '.mim'
+    files = tracked_files()
+    if not files:
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    for name in files:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(HERE / name, target / name)
+
+
+ship_to_mim()
 
 
 def read_requirements(name: str) -> list:
@@ -33,7 +53,7 @@ setup(
     long_description_content_type='text/markdown',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools', 'benchmarks',
                                     'benchmarks.*')),
-    package_data={'sokd_mm': ['.mim/configs/**/*.py']},
+    package_data={'sokd_mm': ['.mim/model-index.yml', '.mim/configs/**/*', '.mim/tools/**/*']},
     python_requires='>=3.10,<3.13',
     install_requires=read_requirements('runtime.txt'),
     extras_require={'tests': read_requirements('tests.txt')},

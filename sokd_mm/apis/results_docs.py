@@ -47,6 +47,9 @@ def render_docs(repo: str) -> Dict[str, str]:
         readme, metafile = render(method, repo)
         out[f'configs/{method}/README.md'] = readme
         out[f'configs/{method}/metafile.yml'] = dump_metafile(metafile)
+    # what `mim search sokd_mm` reads (shipped as sokd_mm/.mim/model-index.yml)
+    out['model-index.yml'] = 'Import:\n' + ''.join(
+        f'- configs/{method}/metafile.yml\n' for method in sorted(METHODS))
     return out
 
 

@@ -1,6 +1,6 @@
 """Exact resume: a run SIGKILLed mid-epoch and continued with ``--resume`` ends bit-identical
 to the uninterrupted run (weights, optimizers, schedulers, SoTeacher ensemble, SoKD policy and
-its optimizer, RNG streams, data order), for a vanilla, a KD, a SoTeacher and a SoKD config."""
+its optimizer, RNG streams, data order), for a vanilla, a SoTeacher and a SoKD config."""
 import os.path as osp
 
 import pytest
@@ -11,7 +11,7 @@ from tests.conftest import (PYTHON, REPO, assert_same_state, config_with_faults,
 
 CASES = {
     'vanilla': ('configs/vanilla/resnet8_cifar100.py', []),
-    'kd': ('configs/kd/kd_r56_r20_cifar100.py', ['teacher']),
+    # (KD's state is its student's, as SoKD's below plus its policy: one distiller case)
     'soteacher': ('configs/soteacher/soteacher_resnet56_cifar100.py',
                   ['model.soteacher_loss.num_samples=48']),
     # Search in epochs 1-2, then epoch 3 after it: the SIGKILL after iteration 8 falls after
@@ -25,7 +25,7 @@ CASES = {
 # epoch 3, and the resumed run must skip exactly those (ResumableEpochBasedTrainLoop).
 MID_EPOCH = ['default_hooks.checkpoint.by_epoch=False', 'default_hooks.checkpoint.interval=2']
 MID_EPOCH_CASES = {
-    'vanilla': CASES['vanilla'],
+    # (the plain vanilla case is this one's skip without workers: one case)
     # 2 dataloader workers: their per-epoch seeds must be recreated for the interrupted epoch.
     'vanilla_2_workers': (CASES['vanilla'][0], ['train_dataloader.num_workers=2']),
     # SoTeacher's ensemble is half-updated for the epoch at the checkpoint.
