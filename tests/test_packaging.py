@@ -53,11 +53,16 @@ def test_installed_package_finds_and_builds_its_configs(installed):
         f'assert sokd_mm.__file__.startswith({site!r}), sokd_mm.__file__\n'
         f'assert CONFIG_ROOT.startswith({site!r}), CONFIG_ROOT\n'
         "cfg = Config.fromfile(osp.join(CONFIG_ROOT, 'sokd', 'sokd_kd_r56_r20_cifar100.py'))\n"
-        "print(cfg.model.architecture.backbone.depth, cfg.model.type)\n")
+        "print(cfg.model.architecture.backbone.depth, cfg.model.type)\n"
+        "mine = Config.fromfile('my_kd.py')  # a user's config inheriting a shipped one\n"
+        "print(mine.model.type, mine.train_cfg.max_epochs)\n")
+    with open(osp.join(cwd, 'my_kd.py'), 'w') as f:
+        f.write("_base_ = ['sokd_mm::kd/kd_r20_r8_digits.py']\ntrain_cfg = dict(max_epochs=3)\n")
     out = subprocess.run([sys.executable, '-c', code], cwd=cwd, env=dict(
         os.environ, PYTHONPATH=site), capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
-    assert out.stdout.strip().splitlines()[-1] == '20 SoKDDistill'
+    assert out.stdout.strip().splitlines()[-2:] == ['20 SoKDDistill',
+                                                    'StrictTeacherDistill 3']
 
 
 @pytest.mark.xdist_group('installed_wheel')

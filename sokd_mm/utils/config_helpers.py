@@ -11,6 +11,7 @@ import os.path as osp
 from typing import Optional
 
 from mmengine.config import Config
+from mmengine.config.utils import MODULE2PACKAGE
 
 from sokd_mm.errors import ConfigError
 
@@ -20,6 +21,12 @@ _PACKAGE = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG_ROOT = next((p for p in (osp.join(osp.dirname(_PACKAGE), 'configs'),
                                 osp.join(_PACKAGE, '.mim', 'configs')) if osp.isdir(p)),
                    osp.join(osp.dirname(_PACKAGE), 'configs'))
+
+# A config outside the checkout inherits a shipped one as OpenMMLab configs do,
+# `_base_ = ['sokd_mm::kd/kd_r20_r8_digits.py']` (read from sokd_mm/.mim/configs), once
+# sokd_mm is imported (tools/train.py and tools/test.py import it before reading the config).
+# mmengine resolves `package::` only for the packages of its MODULE2PACKAGE table.
+MODULE2PACKAGE.setdefault('sokd_mm', 'sokd_mm')
 
 
 def available_base_models(dataset: str = 'cifar100') -> list:
