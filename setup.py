@@ -17,9 +17,10 @@ def tracked_files() -> list:
                                 capture_output=True).stdout.decode()
         return [name for name in listed.split('\0') if name]
     except (OSError, subprocess.CalledProcessError):
-        return [str(path.relative_to(HERE)) for name in SHIPPED for path in
-                (HERE / name).rglob('*') if path.is_file() and '__pycache__' not in path.parts] + \
-            (['model-index.yml'] if (HERE / 'model-index.yml').is_file() else [])
+        paths = [p for name in SHIPPED for p in ([HERE / name] if (HERE / name).is_file()
+                                                 else (HERE / name).rglob('*'))]
+        return [str(p.relative_to(HERE)) for p in paths
+                if p.is_file() and '__pycache__' not in p.parts]
 
 
 def ship_to_mim() -> None:
