@@ -107,9 +107,51 @@ def run_tool(args: list, cwd: str = REPO, timeout: int = 600, env: dict = None,
                     OMP_NUM_THREADS='1', **(env or {}))
     proc = subprocess.run(args, cwd=cwd, env=full_env, capture_output=True, text=True,
                           timeout=timeout)
-    if check and proc.returncode != 0:
+    if check:
+        _check_exit(args, proc)
+    return proc
+
+
+def _check_exit(args: list, proc: subprocess.CompletedProcess) -> None:
+    if proc.returncode != 0:
         raise AssertionError(f'{" ".join(args)} failed ({proc.returncode}):\n'
                              f'{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}')
+
+
+def _load_check_port():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'check_port', osp.join(REPO, 'tools', 'misc', 'check_port.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def free_port() -> int:
+    """A port nothing listens on, drawn below Linux's ephemeral range (32768 and up) so that no
+    outgoing connection takes it before torchrun binds it; drawn at random so that the two
+    xdist workers' launches do not pick the same one."""
+    import random
+    port_is_free = _load_check_port().port_is_free
+    draw = random.SystemRandom()
+    return next(port for port in iter(lambda: draw.randrange(20000, 32000), None)
+                if port_is_free(port))
+
+
+def run_distributed(args: list, env: dict = None, check: bool = True,
+                    attempts: int = 3) -> subprocess.CompletedProcess:
+    """run_tool for tools/dist_*.sh on a free port (PORT), started again on another when a
+    process elsewhere bound it first: the launch then fails before any work (the script's
+    port check, or torchrun's store with EADDRINUSE), so nothing of the test's run is lost."""
+    for _ in range(attempts):
+        proc = run_tool(args, env={'PYTHON': PYTHON, **(env or {}), 'PORT': str(free_port())},
+                        check=False)
+        taken = proc.returncode != 0 and ('is in use on this machine' in proc.stderr
+                                          or 'EADDRINUSE' in proc.stderr)
+        if not taken:
+            break
+    if check:
+        _check_exit(args, proc)
     return proc
 
 
@@ -124,7 +166,7 @@ def train_tool():
     return run
 
 
-def dist_train_rank_weights(tmp_path, config: str, options: list, port: int,
+def dist_train_rank_weights(tmp_path, config: str, options: list,
                             extra_hooks: str = '') -> tuple:
     """Train ``config`` with tools/dist_train.sh on 2 CPU processes and return each rank's
     final state dict (saved by the test-only RankWeightsDumpHook)."""
@@ -136,8 +178,8 @@ def dist_train_rank_weights(tmp_path, config: str, options: list, port: int,
                    "custom_imports = dict(imports=['sokd_mm', 'rank_weights_hook'])\n"
                    f"custom_hooks = [{extra_hooks}dict(type='RankWeightsDumpHook', "
                    f"out_dir='{work}')]\n")
-    run_tool(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), str(cfg), '2', '--work-dir',
-              work, '--cfg-options', *options], env={'PYTHON': PYTHON, 'PORT': str(port)})
+    run_distributed(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), str(cfg), '2',
+                     '--work-dir', work, '--cfg-options', *options])
     return tuple(torch.load(osp.join(work, f'rank{r}.pth')) for r in (0, 1))
 
 

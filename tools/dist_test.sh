@@ -11,6 +11,11 @@ MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 HERE=$(cd "$(dirname "$0")" && pwd)
 PYTHON=${PYTHON:-$( [ -x "$HERE/../.venv/bin/python" ] && echo "$HERE/../.venv/bin/python" || echo python)}
 
+# The node that hosts the rendezvous store says in one line when its port is taken.
+if [ "$NODE_RANK" = 0 ]; then
+    "$PYTHON" "$HERE/misc/check_port.py" "$PORT" "tools/dist_test.sh" || exit 1
+fi
+
 PYTHONPATH="$HERE/..":$PYTHONPATH \
 "$PYTHON" -m torch.distributed.run \
     --nnodes=$NNODES --node_rank=$NODE_RANK --master_addr=$MASTER_ADDR \

@@ -27,7 +27,7 @@ def _config(tmp_path, sync_bn: bool = True) -> str:
     return str(cfg)
 
 
-def _single_and_two_processes(train_tool, tmp_path, sync_bn: bool, port: int,
+def _single_and_two_processes(train_tool, tmp_path, sync_bn: bool,
                               ddp_options: tuple = ()) -> tuple:
     """Final state dicts of 1 process x batch 64 and of each rank of 2 processes x batch 32."""
     root = write_cifar100(str(tmp_path / 'data'), n_train=128, n_test=32)
@@ -38,13 +38,13 @@ def _single_and_two_processes(train_tool, tmp_path, sync_bn: bool, port: int,
     single = torch.load(osp.join(work, 'epoch_2.pth'), weights_only=False)['state_dict']
     os.makedirs(tmp_path / 'ddp_run', exist_ok=True)
     ranks = dist_train_rank_weights(tmp_path / 'ddp_run', cfg, base + [
-        'train_dataloader.batch_size=32', *ddp_options], port,
+        'train_dataloader.batch_size=32', *ddp_options],
         extra_hooks="dict(type='SoTeacherHook'), ")
     return single, ranks
 
 
 def test_two_processes_batch_32_match_one_process_batch_64(train_tool, tmp_path):
-    single, (r0, r1) = _single_and_two_processes(train_tool, tmp_path, True, 29651)
+    single, (r0, r1) = _single_and_two_processes(train_tool, tmp_path, True)
     compared = 0
     for key, value in single.items():
         if not value.is_floating_point():
@@ -64,7 +64,7 @@ def test_fast_runtime_in_two_processes_matches_one_standard_process(train_tool, 
     and the losses are read at sync points; the student and ensemble are still those of the
     standard single-process run."""
     single, (r0, r1) = _single_and_two_processes(
-        train_tool, tmp_path, True, 29655,
+        train_tool, tmp_path, True,
         ddp_options=('train_cfg.type=DeviceResidentTrainLoop', 'train_dataloader.num_workers=0'))
     for key, value in single.items():
         if value.is_floating_point():
@@ -79,7 +79,7 @@ def test_fast_runtime_in_two_processes_matches_one_standard_process(train_tool, 
 
 def test_without_sync_bn_the_runs_differ(train_tool, tmp_path):
     """The check above can fail: per-process BN statistics change the student."""
-    single, (r0, _) = _single_and_two_processes(train_tool, tmp_path, False, 29653)
+    single, (r0, _) = _single_and_two_processes(train_tool, tmp_path, False)
     worst = max((r0[k] - v).abs().max().item() for k, v in single.items()
                 if v.is_floating_point())
     assert worst > 100 * TOLERANCE  # measured: 3.3e-3 (running statistics and weights)

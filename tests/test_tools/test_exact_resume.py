@@ -6,8 +6,8 @@ import os.path as osp
 import pytest
 import torch
 
-from tests.conftest import (PYTHON, REPO, assert_same_state, config_with_faults, run_tool,
-                            small_cifar_options)
+from tests.conftest import (REPO, assert_same_state, config_with_faults,
+                            run_distributed, small_cifar_options)
 
 CASES = {
     'vanilla': ('configs/vanilla/resnet8_cifar100.py', []),
@@ -96,19 +96,19 @@ def test_two_process_run_killed_and_resumed_is_bit_identical(tmp_path, tiny_cifa
         'randomness.deterministic=True']
     cfg = config_with_faults(tmp_path, osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'))
 
-    def dist_train(work: str, port: int, env: dict = None, extra=(), check=True):
-        return run_tool(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), cfg, '2',
-                         '--work-dir', work, *extra, '--cfg-options', *opts],
-                        env={'PYTHON': PYTHON, 'PORT': str(port), **(env or {})}, check=check)
+    def dist_train(work: str, env: dict = None, extra=(), check=True):
+        return run_distributed(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), cfg, '2',
+                                '--work-dir', work, *extra, '--cfg-options', *opts],
+                               env=env, check=check)
 
     clean, broken = str(tmp_path / 'clean'), str(tmp_path / 'broken')
-    dist_train(clean, 29661)
+    dist_train(clean)
     # 48 images, 2 ranks x 8: 3 iterations per epoch; both ranks die after iteration 8 (no
     # restart: the manual --resume is what this test is about)
-    killed = dist_train(broken, 29662, env={'SOKD_KILL_AT_ITER': '8', 'MAX_RESTARTS': '0'},
+    killed = dist_train(broken, env={'SOKD_KILL_AT_ITER': '8', 'MAX_RESTARTS': '0'},
                         check=False)
     assert killed.returncode != 0 and not osp.exists(osp.join(broken, 'epoch_3.pth'))
-    resumed = dist_train(broken, 29663, extra=['--resume'])
+    resumed = dist_train(broken, extra=['--resume'])
     assert 'resumed epoch: 2' in resumed.stdout + resumed.stderr
     _compare_files(clean, broken, 'epoch_3.pth')
     assert len(torch.load(osp.join(clean, 'epoch_3.pth'), weights_only=False)['rng_state']) == 2

@@ -15,8 +15,8 @@ import time
 import pytest
 import torch
 
-from tests.conftest import (PYTHON, REPO, assert_same_state, config_with_faults, run_tool,
-                            small_cifar_options)
+from tests.conftest import (PYTHON, REPO, assert_same_state, config_with_faults,
+                            run_distributed, run_tool, small_cifar_options)
 from tests.test_tools.test_exact_resume import CASES
 
 PREEMPTED = 75
@@ -120,11 +120,10 @@ def test_resume_with_a_changed_setting_is_refused_naming_it(train_tool, tmp_path
     assert osp.isfile(osp.join(work, 'epoch_2.pth'))
 
 
-def _dist_train(cfg: str, work: str, port: int, opts: list, env: dict = None, extra=(),
-                check=True):
-    return run_tool(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), cfg, '2',
-                     '--work-dir', work, *extra, '--cfg-options', *opts],
-                    env={'PYTHON': PYTHON, 'PORT': str(port), **(env or {})}, check=check)
+def _dist_train(cfg: str, work: str, opts: list, env: dict = None, extra=(), check=True):
+    return run_distributed(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), cfg, '2',
+                            '--work-dir', work, *extra, '--cfg-options', *opts],
+                           env=env, check=check)
 
 
 @pytest.fixture(scope='module')
@@ -136,7 +135,7 @@ def two_process_job(tmp_path_factory, tiny_cifar100_root):
         'randomness.deterministic=True']
     cfg = config_with_faults(root, osp.join(REPO, 'configs/vanilla/resnet8_cifar100.py'))
     clean = str(root / 'clean')
-    _dist_train(cfg, clean, 29671, opts)
+    _dist_train(cfg, clean, opts)
     return cfg, opts, clean
 
 
@@ -148,7 +147,7 @@ def test_a_killed_process_restarts_the_job_which_ends_bit_identical(two_process_
     cfg, opts, clean = two_process_job
     work = str(tmp_path / 'restarted')
     began = time.time()
-    done = _dist_train(cfg, work, 29677, opts, env={'SOKD_KILL_AT_ITER': '8:1'})
+    done = _dist_train(cfg, work, opts, env={'SOKD_KILL_AT_ITER': '8:1'})
     # a hang would last the 600 s gloo timeout; the job takes about 30 s
     assert time.time() - began < 300
     assert 'Restart 1 of the job' in done.stderr
@@ -167,25 +166,25 @@ def test_two_processes_one_signalled_or_one_killed(two_process_job, tmp_path):
     cfg, opts, clean = two_process_job
     stopped, ended = (str(tmp_path / n) for n in ('stopped', 'ended'))
     # 48 images, 2 ranks x 8: 3 iterations per epoch.
-    first = _dist_train(cfg, stopped, 29672, opts, env={'SOKD_SIGNAL_AT_ITER': '5:SIGTERM:0',
-                                                         'SOKD_SLOW_AFTER_BARRIER': '0:3'},
+    first = _dist_train(cfg, stopped, opts, env={'SOKD_SIGNAL_AT_ITER': '5:SIGTERM:0',
+                                                 'SOKD_SLOW_AFTER_BARRIER': '0:3'},
                         check=False)
     assert first.returncode != 0 and osp.isfile(osp.join(stopped, 'iter_5.pth'))
     assert 'Stopped on SIGTERM after iteration 5' in first.stderr
     command = _continue_command(first.stderr)
     assert command[:2] == ['bash', osp.join(REPO, 'tools', 'dist_train.sh')] and \
         command[3] == '2' and '--launcher' not in command
-    run_tool(command, env={'PYTHON': PYTHON, 'PORT': '29673', 'SOKD_SIGNAL_AT_ITER': ''})
+    run_distributed(command, env={'SOKD_SIGNAL_AT_ITER': ''})
     _same_run(clean, stopped)
 
     began = time.time()
-    dead = _dist_train(cfg, ended, 29675, opts, env={'SOKD_KILL_AT_ITER': '8:1',
-                                                      'MAX_RESTARTS': '0'}, check=False)
+    dead = _dist_train(cfg, ended, opts, env={'SOKD_KILL_AT_ITER': '8:1',
+                                              'MAX_RESTARTS': '0'}, check=False)
     assert dead.returncode != 0 and time.time() - began < 60
     assert 'exitcode  : -9' in dead.stderr or 'Signal 9' in dead.stderr, dead.stderr[-3000:]
     assert osp.isfile(osp.join(ended, 'epoch_2.pth'))
     assert not osp.exists(osp.join(ended, 'epoch_3.pth'))
-    _dist_train(cfg, ended, 29676, opts, extra=['--resume'])
+    _dist_train(cfg, ended, opts, extra=['--resume'])
     _same_run(clean, ended)
 
 

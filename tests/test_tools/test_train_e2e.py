@@ -64,7 +64,7 @@ def test_dist_train_two_cpu_processes_keep_identical_students(tmp_path, cifar100
                                                               resnet56_ckpt):
     opts = small_cifar_options(cifar100_root, batch=8) + [f'model.teacher_ckpt={resnet56_ckpt}']
     r0, r1 = dist_train_rank_weights(
-        tmp_path, f'{REPO}/configs/fitnet/fitnet_r56_r20_cifar100.py', opts, 29631)
+        tmp_path, f'{REPO}/configs/fitnet/fitnet_r56_r20_cifar100.py', opts)
     init = torch.load(resnet56_ckpt)['state_dict']
     student = [k for k in r0 if k.startswith('architecture.') and 'weight' in k]
     assert student

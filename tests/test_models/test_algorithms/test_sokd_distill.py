@@ -131,7 +131,7 @@ def test_two_cpu_processes_train_sokd_with_identical_students(tmp_path, cifar100
     from tests.conftest import dist_train_rank_weights
     opts = [o.replace('batch_size=32', 'batch_size=16')
             for o in _options(cifar100_root, resnet56_ckpt, 1, 1)]
-    r0, r1 = dist_train_rank_weights(tmp_path, _config(tmp_path), opts, 29651)
+    r0, r1 = dist_train_rank_weights(tmp_path, _config(tmp_path), opts)
     for k in r0:
         if 'running_' in k or 'num_batches_tracked' in k:
             continue  # BN statistics are per rank (no SyncBN)
