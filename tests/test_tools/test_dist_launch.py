@@ -37,3 +37,15 @@ def test_a_port_that_is_no_number_is_refused():
     assert done.returncode == 1
     assert done.stderr.strip() == ('Error: PORT=29x00 is not a port number; set PORT to a '
                                    'number between 1024 and 65535 (default 29500).')
+
+
+def test_the_check_runs_on_its_own_for_a_port_a_user_names():
+    port = free_port()
+    check = [PYTHON, osp.join(REPO, 'tools', 'misc', 'check_port.py'), str(port)]
+    assert subprocess.run(check, capture_output=True, text=True).returncode == 0
+    with socket.socket() as holder:
+        holder.bind(('127.0.0.1', port))
+        holder.listen()
+        taken = subprocess.run(check, capture_output=True, text=True)
+    assert taken.returncode == 1
+    assert 'bash tools/dist_train.sh ...' in taken.stderr.strip().splitlines()[0]

@@ -4,7 +4,7 @@ torchrun reports a busy ``--master_port`` as a traceback from its TCPStore (EADD
 importing torch; this check, run by the launch scripts first on the node that hosts the store,
 says the same in one line and names a free port to use instead.
 
-    python tools/misc/check_port.py PORT SCRIPT
+    python tools/misc/check_port.py PORT [SCRIPT]   (SCRIPT, named in the hint: dist_train.sh)
 """
 import socket
 import sys
@@ -23,12 +23,13 @@ def port_is_free(port: int) -> bool:
 
 
 def main(argv: list) -> int:
-    if len(argv) != 2 or not argv[0].isdigit() or not 0 < int(argv[0]) < 65536:
+    if len(argv) not in (1, 2) or not argv[0].isdigit() or not 0 < int(argv[0]) < 65536:
         given = argv[0] if argv else ''
         print(f'Error: PORT={given} is not a port number; set PORT to a number between 1024 '
               'and 65535 (default 29500).', file=sys.stderr)
         return 1
-    port, script = int(argv[0]), argv[1]
+    port = int(argv[0])
+    script = argv[1] if len(argv) == 2 else 'tools/dist_train.sh'
     if port_is_free(port):
         return 0
     free = next((p for p in range(port + 1, min(port + 200, 65536)) if port_is_free(p)), None)
