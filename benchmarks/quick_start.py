@@ -38,10 +38,10 @@ def quick_start_blocks(readme: str) -> List[List[str]]:
     return blocks
 
 
-def stated_minutes(readme: str) -> List[int]:
-    """The minutes each block's comment line states (``# about N min ...``)."""
+def stated_minutes(readme: str) -> List[float]:
+    """The minutes each block's comment line states (``# about N.N min ...``)."""
     section = readme.split(README_SECTION, 1)[1].split('\n## ', 1)[0]
-    return [int(m) for m in re.findall(r'```bash\n# about (\d+) min', section)]
+    return [float(m) for m in re.findall(r'```bash\n# about (\d+(?:\.\d)?) min', section)]
 
 
 def _full_recipe_iterations(command: List[str], cwd: str) -> int:
@@ -87,7 +87,7 @@ def run_blocks(blocks: List[List[str]], scratch: str) -> List[Dict]:
                 pace = _seconds_per_iteration(osp.join(scratch, 'work_dirs', stem))
                 full = _full_recipe_iterations(command, scratch)
                 run.update(seconds_per_iteration=round(pace, 4), full_recipe_iterations=full,
-                           full_recipe_hours=round(pace * full / 3600, 2))
+                           full_recipe_minutes=round(pace * full / 60, 1))
             runs.append(run)
         timed.append(dict(seconds=round(time.time() - start, 1), runs=runs))
     return timed

@@ -55,18 +55,17 @@ def test_the_readme_quotes_the_demo_time_of_its_benchmark_json():
 
 
 def test_the_readme_quick_start_states_the_times_of_its_benchmark_json():
-    import math
-
     from benchmarks.quick_start import quick_start_blocks, stated_minutes
     data = json.load(open(osp.join(REPO, 'benchmarks', 'results', 'quick_start.json')))
     readme = open(osp.join(REPO, 'README.md')).read()
     # the JSON timed the commands the README gives now
     assert [[run['command'] for run in block['runs']] for block in data['blocks']] == \
         quick_start_blocks(readme)
-    minutes = [math.ceil(block['seconds'] / 60) for block in data['blocks']]
-    assert stated_minutes(readme) == minutes
-    assert all(2 * m <= 5 for m in minutes), 'a block no longer fits five minutes twice over'
+    seconds = [block['seconds'] for block in data['blocks']]
+    assert stated_minutes(readme) == [round(s / 60, 1) for s in seconds]
+    # the promise, with room for a machine twice as slow
+    assert all(2 * s <= 300 for s in seconds), 'a block no longer fits five minutes twice over'
     fashion = data['blocks'][1]['runs']
-    teacher, student = (f"{run['full_recipe_hours']:.1f}" for run in fashion[:2])
-    assert f'about {teacher} h for the teacher and {student} h for the student' in \
+    teacher, student = (f"{run['full_recipe_minutes']:.0f}" for run in fashion[:2])
+    assert f'about {teacher} min for the teacher and {student} min for the student' in \
         ' '.join(readme.split())
