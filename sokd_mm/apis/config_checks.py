@@ -26,7 +26,9 @@ def _flatten_keys(node, prefix: str = '') -> List[str]:
 def load_config(path: str, options: Optional[Dict] = None) -> Config:
     """A config file with its ``--cfg-options`` merged, or one ``Error:`` line when the file
     does not exist, is not valid Python, defines no ``model``, or a ``--cfg-options`` key
-    matches nothing (a typo); then every value checked (:func:`check_values`)."""
+    matches nothing (a typo); then every value checked (:func:`check_values`) and every key of
+    the model config (:func:`~sokd_mm.apis.model_arguments.check_model_arguments`), so that a
+    mistake is refused before the runner logs the environment and builds anything."""
     import os.path as osp
     if not osp.isfile(path):
         raise SystemExit(f'Error: config file {path} not found.{_close_config_paths(path)}')
@@ -45,6 +47,8 @@ def load_config(path: str, options: Optional[Dict] = None) -> Config:
         check_cfg_options(cfg, options)
         cfg.merge_from_dict(options)
     check_values(cfg)
+    from .model_arguments import check_model_arguments
+    check_model_arguments(cfg)
     return cfg
 
 
