@@ -78,12 +78,13 @@ def load_teacher_strictly(teacher: torch.nn.Module, path: str) -> None:
                for k in unexpected):
             hint = (' The keys look like a plain PyTorch (RepDistiller/mdistiller) checkpoint: '
                     'convert it with tools/model_converters/convert_repdistiller.py.')
+        found = [f'{len(keys)} {what} (first: {keys[:n]})' for keys, what, n in (
+            (missing, 'missing keys', 3), (unexpected, 'unexpected keys', 3),
+            (wrong_shape, 'shape mismatches', 2)) if keys]  # only the kinds that occur
         raise TeacherCheckpointError(
-            f'teacher_ckpt {path} does not fit the teacher architecture: '
-            f'{len(missing)} missing keys (first: {missing[:3]}), {len(unexpected)} unexpected '
-            f'keys (first: {unexpected[:3]}), {len(wrong_shape)} shape mismatches (first: '
-            f'{wrong_shape[:2]}). Check that model.teacher is the architecture the checkpoint '
-            f'was trained with.{hint}')
+            f'teacher_ckpt {path} does not fit the teacher architecture: {", ".join(found)}. '
+            'Check that model.teacher is the architecture the checkpoint was trained with.'
+            f'{hint}')
     teacher.load_state_dict(state, strict=True)
 
 

@@ -83,3 +83,15 @@ def test_random_teacher_is_a_logged_warning():
     MODELS.build(kd_model(allow_random_teacher=True))
     assert any(r.levelno == logging.WARNING and 'random initialisation' in r.getMessage()
                for r in records)
+
+
+def test_the_mismatch_names_only_the_kinds_that_occur(tmp_path):
+    """A checkpoint of a smaller network: keys missing, none unexpected, no '0 ... []'."""
+    from sokd_mm.utils.complexity import build_base_classifier
+    path = tmp_path / 'r20.pth'
+    state = build_base_classifier('resnet20').state_dict()
+    torch.save({'state_dict': state}, path)
+    with pytest.raises(TeacherCheckpointError) as e:
+        MODELS.build(kd_model(teacher_ckpt=str(path)))
+    msg = str(e.value)
+    assert 'missing keys (first:' in msg and ': []' not in msg and '0 unexpected' not in msg
