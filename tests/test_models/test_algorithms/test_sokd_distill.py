@@ -138,3 +138,17 @@ def test_two_cpu_processes_train_sokd_with_identical_students(tmp_path, cifar100
         assert torch.equal(r0[k], r1[k]), k  # student, connector, DAM and policy agree
     assert not torch.allclose(r0['distiller.augmenters.hint.magnitude'],
                               torch.full((36, 2), 0.5))
+
+
+def test_a_dam_of_the_wrong_width_names_its_config_key_and_the_width_to_set():
+    from mmpretrain.structures import DataSample
+
+    from sokd_mm.models.distillers.sokd.dam import DAMConfigError
+    cfg = _sokd_model()
+    cfg['distiller']['sokd_hints']['hint']['dam']['in_channels'] = 32
+    model = MODELS.build(cfg)
+    samples = [DataSample().set_gt_label(i % 10) for i in range(2)]
+    with pytest.raises(DAMConfigError, match=r'^model\.distiller\.sokd_hints\.hint\.dam: '
+                       r'DistinctiveAreaModule expects 32-channel features .* got 64; set its '
+                       r'in_channels to 64'):
+        model.loss(torch.randn(2, 3, 32, 32), samples)

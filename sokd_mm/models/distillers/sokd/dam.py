@@ -116,8 +116,8 @@ def dam_diagnostics(heatmap: torch.Tensor, index: torch.Tensor) -> Dict[str, tor
 def check_channels(dam: nn.Module, feature: torch.Tensor) -> None:
     if feature.shape[1] != dam.in_channels:
         raise DAMConfigError(f'{type(dam).__name__} expects {dam.in_channels}-channel features '
-                             f'(the teacher hint), got {feature.shape[1]}; set in_channels to '
-                             'the teacher feature channels.')
+                             f'(the teacher hint), got {feature.shape[1]}; set its in_channels '
+                             f'to {feature.shape[1]}, the teacher feature channels.')
 
 
 def check_same_shape(student: torch.Tensor, teacher: torch.Tensor) -> None:

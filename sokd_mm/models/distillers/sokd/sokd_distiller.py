@@ -23,6 +23,7 @@ from mmengine.logging import print_log
 from mmrazor.registry import MODELS
 
 from ..validated_distiller import ValidatedDistiller
+from .dam import DAMConfigError
 from sokd_mm.errors import SokdError
 
 
@@ -152,7 +153,12 @@ class SoKDDistiller(ValidatedDistiller):
             refined = teacher.detach()
             if name in self.augmenters:
                 refined = self.augmenters[name](refined, self.magnitude_grad)
-            terms = self.dams[name].losses(student, refined, self.diagnostics)
+            try:
+                terms = self.dams[name].losses(student, refined, self.diagnostics)
+            except DAMConfigError as error:  # the DAM does not know where it sits in the config
+                raise DAMConfigError(f'model.distiller.sokd_hints.{name}.dam: {error} (known '
+                                     'only from the first feature, so at the first step)'
+                                     ) from None
             for term, value in terms['losses'].items():
                 losses[f'loss_sokd_{term}_{name}'] = self.loss_weights[term] * value
             for key, value in terms['diagnostics'].items():
