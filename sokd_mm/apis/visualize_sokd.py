@@ -60,17 +60,31 @@ def sokd_views(model, batch: Dict) -> List[Dict]:
             augmenter = model.distiller.augmenters[name]
             sample = augmenter.draw()
             refined = augmenter(teacher)
-            ops = [augmenter.op_names(sample.choice)[k] for k in sample.applied_ops()]
+            ops = [applied_op_label(augmenter, sample.choice, k) for k in sample.applied_ops()]
+        # how much the ops changed the feature: the magnitudes map to values around the
+        # identity (m = 0.5 is a 0-degree Rotate), so the picture alone can look unchanged
+        change = float((refined - teacher).abs().mean() / teacher.abs().mean().clamp_min(1e-12))
         out_s, out_t = dam(student), dam(refined)
         terms = dam.losses(student, refined)
         views.append(dict(
             name=name, teacher=teacher, refined=refined, student=student, ops=ops,
+            change=change if ops else 0.0,
             diagnostics={k: float(v) for k, v in terms['diagnostics'].items()},
             heat_s=out_s['heatmap'].max(1).values, heat_t=out_t['heatmap'].max(1).values,
             mask_s=terms['mask'][:, 0],
             mask_t=area_mask(out_t['heatmap'], out_t['wh'], out_t['offset'], dam.topk,
                              getattr(dam, 'box_rule', 'ours'))[:, 0]))
     return views
+
+
+def applied_op_label(augmenter, choice: int, k: int) -> str:
+    """'Rotate -3.2': the op in position ``k`` of sub-policy ``choice`` and the value its
+    learned magnitude maps to (degrees, a fraction of the map, a probability ...)."""
+    from sokd_mm.models.distillers.sokd.feature_ops import OP_SETS
+    name = augmenter.op_names(choice)[k]
+    _, low, high = OP_SETS[augmenter.op_set][name]
+    magnitude = float(augmenter.magnitude.clamp(0, 1)[choice, k])
+    return f'{name} {low + magnitude * (high - low):+.3g}'
 
 
 def diagnosis(diagnostics: Dict[str, float]) -> str:
@@ -94,7 +108,8 @@ def draw_images(batch: Dict, views: List[Dict], out_dir: str) -> List[str]:
         n = len(images)
         fig, axes = plt.subplots(n, 6, figsize=(15, 2.4 * n + 0.8), squeeze=False)
         titles = ['image', 'teacher feature\n(mean |F_t| over channels)',
-                  'refined teacher\n(' + (' + '.join(view['ops']) or 'no op applied') + ')',
+                  'refined teacher\n(' + (' + '.join(view['ops']) or 'no op applied')
+                  + f", changed {view['change']:.1%})",
                   'student DAM heatmap\n(max over K)', 'refined-teacher DAM\nheatmap',
                   'area mask M\n(boxes overlapping)']
         for i in range(n):
