@@ -87,6 +87,8 @@ def check_cfg_options(cfg: Config, options: Optional[Dict]) -> None:
             close = difflib.get_close_matches(key, existing, n=1, cutoff=0.6)
         names = _arguments_of(node['type']) if isinstance(node, dict) and isinstance(
             node.get('type'), str) else []
+        if not close and closest_argument(leaf, names):  # an argument the component takes
+            close = [f'{parent}.{closest_argument(leaf, names)}']
         # the arguments of the component it lands in, when no existing key is close
         takes = f" ({node['type']} takes: {', '.join(names)})" if names and not close else ''
         unknown.append(f'{key!r}' + (f' (did you mean {close[0]!r}?)' if close else '') + takes)
@@ -329,11 +331,27 @@ def _arguments_of(type_name: str) -> List[str]:
     return names
 
 
+# Names other distillation code gives an argument that has another name here (KD's
+# temperature is mmrazor's tau): suggested when no spelling is close.
+ARGUMENT_SYNONYMS = {'temperature': ('tau', 'T'), 'temp': ('tau', 'T'), 'T': ('tau', ),
+                     'weight': ('loss_weight', ), 'alpha': ('loss_weight', )}
+
+
+def closest_argument(arg: str, names: List[str]) -> Optional[str]:
+    """The argument among ``names`` a mistaken ``arg`` most likely meant, or None."""
+    close = difflib.get_close_matches(arg, names, n=1, cutoff=0.5)
+    if close:
+        return close[0]
+    known = difflib.get_close_matches(arg, list(ARGUMENT_SYNONYMS), n=1, cutoff=0.8)
+    return next((name for name in ARGUMENT_SYNONYMS.get(known[0], ()) if name in names),
+                None) if known else None
+
+
 def _close_arguments(type_name: str, arg: str) -> str:
     """' Did you mean ...? TYPE takes: ...' for a misspelt constructor argument, or ''."""
     names = _arguments_of(type_name)
-    close = difflib.get_close_matches(arg, names, n=1, cutoff=0.5)
-    hint = f' Did you mean {close[0]!r}?' if close else ''
+    close = closest_argument(arg, names)
+    hint = f' Did you mean {close!r}?' if close else ''
     return f'{hint} {type_name} takes: {", ".join(names)}.' if names else hint
 
 

@@ -9,7 +9,6 @@ that takes ``**kwargs`` or a name several different classes are registered under
 the build (and to ``explain_build_error``), so the check never refuses a config the build
 accepts.
 """
-import difflib
 import inspect
 from typing import Iterator, List, Optional, Tuple
 
@@ -17,7 +16,7 @@ from mmengine.config import Config
 
 from sokd_mm.errors import ConfigError
 
-from .config_checks import _registries
+from .config_checks import _registries, closest_argument
 
 # keys the builder reads itself instead of passing them to the class
 BUILDER_KEYS = ('type', '_scope_')
@@ -90,8 +89,8 @@ def check_model_arguments(cfg: Config) -> None:
         unknown = [key for key in node if key not in names and key not in BUILDER_KEYS]
         if unknown:
             arg, short = unknown[0], type_name.split('.')[-1]
-            close = difflib.get_close_matches(arg, names, n=1, cutoff=0.5)
-            hint = f' Did you mean {close[0]!r}?' if close else ''
+            close = closest_argument(arg, names)
+            hint = f' Did you mean {close!r}?' if close else ''
             raise ConfigError(f'{path} ({short}) takes no argument {arg!r}: {path}.{arg} in the '
                               f'config (or a --cfg-options key) is misspelt or misplaced.{hint} '
                               f'{short} takes: {", ".join(names)}.')

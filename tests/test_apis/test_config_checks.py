@@ -182,7 +182,12 @@ def test_a_mistyped_config_path_names_the_shipped_config():
 
 def test_a_misspelt_loss_argument_lists_what_the_loss_takes():
     from sokd_mm.apis import explain_build_error, load_config
-    with pytest.raises(ConfigError, match=r"loss_kd.temperature' \(KLDivergence takes: tau, "):
+    with pytest.raises(ConfigError, match=r"loss_kd.smoothing' \(KLDivergence takes: tau, "):
+        load_config(f'{REPO}/configs/kd/kd_r20_r8_fashion_mnist.py',
+                    {'model.distiller.distill_losses.loss_kd.smoothing': 4})
+    # KD's temperature is mmrazor's tau: named although no spelling is close
+    with pytest.raises(ConfigError, match=r"loss_kd.temperature' \(did you mean "
+                       r"'model.distiller.distill_losses.loss_kd.tau'\?\)"):
         load_config(f'{REPO}/configs/kd/kd_r20_r8_fashion_mnist.py',
                     {'model.distiller.distill_losses.loss_kd.temperature': 4})
     # written in a config file instead, the build error says the same

@@ -76,4 +76,5 @@ def test_train_py_says_it_in_one_line_before_the_environment_dump(train_tool, tm
     assert len(lines) == 1 and lines[0].startswith(
         "Error: model.distiller.distill_losses.loss_kd (KLDivergence) takes no argument "
         "'temperatur'"), lines[:5]
+    assert "Did you mean 'tau'?" in lines[0]   # KD's temperature is mmrazor's tau
     assert not osp.exists(tmp_path / 'w')
