@@ -101,3 +101,22 @@ def test_device_draws_follow_the_run_position():
 def test_unknown_sampling_is_refused():
     with pytest.raises(ValueError, match="sampling must be one of"):
         FeatureAugmenter(sampling='gpu')
+
+
+@pytest.mark.parametrize('name', ['Noise', 'Rotate'])
+def test_both_samplings_apply_the_one_definition_in_the_op_table(monkeypatch, name):
+    """Changing an op's entry in the table changes what host and device sampling apply."""
+    from sokd_mm.models.distillers.sokd import feature_ops
+    old = feature_ops.OPS['ours'][name]
+    if old.kind == 'noise':  # constant 'noise': the result is x + v
+        new = dataclasses.replace(old, make=lambda x, v, gen: torch.ones_like(x))
+    else:                    # a rotation by 180 degrees whatever the value
+        new = dataclasses.replace(old, make=lambda v, h, w: ((-1.0, 0.0, 0.0), (0.0, -1.0, 0.0)))
+    monkeypatch.setitem(feature_ops.OPS['ours'], name, new)
+    x = torch.randn(2, 3, 6, 6)
+    host = apply_op(name, x, 0.5, torch.Generator().manual_seed(0), 'ours')
+    device = apply_slot(x, torch.tensor(OP_NAMES.index(name)), torch.tensor(0.5),
+                        torch.tensor(True), torch.Generator().manual_seed(0), 'ours',
+                        op_ranges('ours'))
+    expected = x + 0.05 if name == 'Noise' else x.flip(2, 3)
+    assert torch.allclose(host, expected, atol=1e-6) and torch.equal(host, device)

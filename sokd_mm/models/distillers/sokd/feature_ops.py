@@ -1,10 +1,17 @@
 """The nine differentiable-in-value feature-map operations of SoKD's augmenter
-(docs/en/methods.md 2.1).
+(docs/en/methods.md 2.1): one op table, one implementation per op.
 
-Each op takes a feature map ``x`` (B x C x H x W), a magnitude value ``v`` already mapped into
-its range, and a ``torch.Generator`` for its random draws (so that a resumed run draws the same
-cut-outs and permutations). Geometric ops resample the spatial grid bilinearly with zero
-padding; at ``v = 0`` they, Cutout, Noise and ChannelDrop are the identity.
+Each op is a ``FeatureOp`` that says what it does to a feature map ``x`` (B x C x H x W) at a
+value ``v`` (its magnitude mapped into its range, a float64 tensor): an affine warp (the 2 x 3
+matrix), a mask it multiplies by, noise it adds, or a channel permutation; and, where it has
+one, when it is the identity (``v = 0`` for Noise and ChannelDrop, a zero-sided square for
+Cutout). Its random draws (cut-out centres, noise, permutations) come from a
+``torch.Generator``, so a resumed run draws the same ones. Geometric ops resample the spatial
+grid bilinearly with zero padding.
+
+Both sampling modes use these definitions: ``apply_op`` (host sampling) applies the drawn op,
+skipping an identity without drawing; ``device_ops.apply_slot`` (device sampling) applies any
+op branch-free from the same definitions. Adding an op is one ``FeatureOp`` in the tables.
 
 Two sets (``OP_SETS``):
 
@@ -21,136 +28,192 @@ Two sets (``OP_SETS``):
 Shear, Noise and ChannelShuffle are the same in both (one permutation per batch).
 """
 import math
-from typing import Callable, Dict, Tuple
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable, Dict, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
 
-
-def _affine(x: torch.Tensor, theta_rows: Tuple[Tuple[float, float, float], ...]) -> torch.Tensor:
-    theta = x.new_tensor(theta_rows).unsqueeze(0).expand(x.shape[0], 2, 3)
-    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-    return F.grid_sample(x, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
+KINDS = ('affine', 'mask', 'noise', 'permute')
 
 
-def shear_x(x, v, gen):
-    return _affine(x, ((1.0, v, 0.0), (0.0, 1.0, 0.0)))
+@dataclass(frozen=True)
+class FeatureOp:
+    """``kind``: 'affine' (``make(v, h, w)`` -> the rows of its 2 x 3 matrix), 'mask'
+    (``make(x, v, gen)`` -> what ``x`` is multiplied by), 'noise' (``make(x, v, gen)`` -> the
+    unit noise added times ``v``) or 'permute' (``make(x, v, gen)`` -> channel order);
+    ``identity(v, h, w)``: a bool tensor, true where the op leaves ``x`` as it is."""
+    kind: str
+    make: Callable
+    low: float
+    high: float
+    identity: Optional[Callable] = None
 
 
-def shear_y(x, v, gen):
-    return _affine(x, ((1.0, 0.0, 0.0), (v, 1.0, 0.0)))
+def _draw(fn, *args, gen: torch.Generator, x: torch.Tensor) -> torch.Tensor:
+    """A random draw on the generator's device, moved to the feature's."""
+    return fn(*args, generator=gen, device=gen.device).to(x.device)
 
 
-def translate_x(x, v, gen):
+# -- affine ops: the matrix rows, entries numbers or tensors of v ---------------------------
+def shear_x(v, h, w):
+    return (1.0, v, 0.0), (0.0, 1.0, 0.0)
+
+
+def shear_y(v, h, w):
+    return (1.0, 0.0, 0.0), (v, 1.0, 0.0)
+
+
+def translate_x(v, h, w):
     # v is a fraction of the width; the normalised grid spans 2 units.
-    return _affine(x, ((1.0, 0.0, 2.0 * v), (0.0, 1.0, 0.0)))
+    return (1.0, 0.0, 2.0 * v), (0.0, 1.0, 0.0)
 
 
-def translate_y(x, v, gen):
-    return _affine(x, ((1.0, 0.0, 0.0), (0.0, 1.0, 2.0 * v)))
+def translate_y(v, h, w):
+    return (1.0, 0.0, 0.0), (0.0, 1.0, 2.0 * v)
 
 
-def rotate(x, v, gen):
-    a = math.radians(v)
-    return _affine(x, ((math.cos(a), -math.sin(a), 0.0), (math.sin(a), math.cos(a), 0.0)))
-
-
-def rotate_reference(x, v, gen):
-    a = math.radians(v)
-    return _affine(x, ((math.cos(a), math.sin(a), 0.0), (-math.sin(a), math.cos(a), 0.0)))
-
-
-def translate_x_reference(x, v, gen):
+def translate_x_reference(v, h, w):
     # The reference multiplies by the map height for X and the width for Y (equal on the
     # square maps of every shipped pair).
-    return _affine(x, ((1.0, 0.0, v * x.shape[2]), (0.0, 1.0, 0.0)))
+    return (1.0, 0.0, v * h), (0.0, 1.0, 0.0)
 
 
-def translate_y_reference(x, v, gen):
-    return _affine(x, ((1.0, 0.0, 0.0), (0.0, 1.0, v * x.shape[3])))
+def translate_y_reference(v, h, w):
+    return (1.0, 0.0, 0.0), (0.0, 1.0, v * w)
 
 
-def cutout(x, v, gen):
+def rotate(v, h, w):
+    a = v * (math.pi / 180.0)  # math.radians
+    return (torch.cos(a), -torch.sin(a), 0.0), (torch.sin(a), torch.cos(a), 0.0)
+
+
+def rotate_reference(v, h, w):
+    a = v * (math.pi / 180.0)
+    return (torch.cos(a), torch.sin(a), 0.0), (-torch.sin(a), torch.cos(a), 0.0)
+
+
+def affine_matrix(op: FeatureOp, v: torch.Tensor, h: int, w: int) -> torch.Tensor:
+    """(2, 3) float64 matrix of an affine op at ``v`` (on ``v``'s device)."""
+    return torch.stack([torch.stack([e if torch.is_tensor(e) else torch.full_like(v, e)
+                                     for e in row]) for row in op.make(v, h, w)])
+
+
+# -- the other ops --------------------------------------------------------------------------
+def cutout_mask(x, v, gen):
+    """A square of side round(v * min(H, W)) per image (B x 1 x H x W)."""
     b, _, h, w = x.shape
-    side = int(round(v * min(h, w)))
-    if side <= 0:
-        return x
-    cy = torch.randint(0, h, (b, 1, 1), generator=gen).to(x.device)
-    cx = torch.randint(0, w, (b, 1, 1), generator=gen).to(x.device)
+    side = torch.round(v * min(h, w)).long()
+    lo = side // 2
+    cy = _draw(torch.randint, 0, h, (b, 1, 1), gen=gen, x=x)
+    cx = _draw(torch.randint, 0, w, (b, 1, 1), gen=gen, x=x)
     ys = torch.arange(h, device=x.device).view(1, h, 1)
     xs = torch.arange(w, device=x.device).view(1, 1, w)
-    lo = side // 2
     inside = (ys >= cy - lo) & (ys < cy - lo + side) & (xs >= cx - lo) & (xs < cx - lo + side)
-    return x * (~inside).unsqueeze(1).to(x.dtype)
+    return (~inside).unsqueeze(1).to(x.dtype)
 
 
-def cutout_reference(x, v, gen):
+def cutout_is_identity(v, h, w):
+    return torch.round(v * min(h, w)) <= 0
+
+
+def cutout_reference_mask(x, v, gen):
+    """One square for the batch, corners clipped to the map (1 x H x W)."""
     _, _, h, w = x.shape
-    half_h, half_w = int(v * h) // 2, int(v * w) // 2
-    y = int(torch.randint(0, h, (1, ), generator=gen))
-    x0 = int(torch.randint(0, w, (1, ), generator=gen))
-    y1, y2 = min(max(y - half_h, 0), h), min(max(y + half_h, 0), h)
-    x1, x2 = min(max(x0 - half_w, 0), w), min(max(x0 + half_w, 0), w)
-    if y1 >= y2 or x1 >= x2:
-        return x
-    mask = torch.ones(h, w, device=x.device, dtype=x.dtype)
-    mask[y1:y2, x1:x2] = 0
-    return x * mask
+    half_h, half_w = torch.floor(v * h).long() // 2, torch.floor(v * w).long() // 2
+    cy = _draw(torch.randint, 0, h, (1, ), gen=gen, x=x)
+    cx = _draw(torch.randint, 0, w, (1, ), gen=gen, x=x)
+    ys = torch.arange(h, device=x.device).view(1, h, 1)
+    xs = torch.arange(w, device=x.device).view(1, 1, w)
+    inside = ((ys >= (cy - half_h).clamp(0, h)) & (ys < (cy + half_h).clamp(0, h))
+              & (xs >= (cx - half_w).clamp(0, w)) & (xs < (cx + half_w).clamp(0, w)))
+    return (~inside).to(x.dtype)
 
 
-def noise(x, v, gen):
-    if v <= 0:
-        return x
-    return x + v * torch.randn(x.shape, generator=gen).to(x.device, x.dtype)
+def unit_noise(x, v, gen):
+    return _draw(torch.randn, x.shape, gen=gen, x=x).to(x.dtype)
 
 
-def channel_shuffle(x, v, gen):
-    perm = torch.randperm(x.shape[1], generator=gen).to(x.device)
-    return x[:, perm]
+def channel_permutation(x, v, gen):
+    return _draw(torch.randperm, x.shape[1], gen=gen, x=x)
 
 
-def channel_drop(x, v, gen):
-    if v <= 0:
-        return x
-    keep = torch.rand(x.shape[0], x.shape[1], 1, 1, generator=gen) >= v
-    return x * keep.to(x.device, x.dtype)
+def channel_drop_mask(x, v, gen):
+    """Channel c of each image kept when its uniform is >= v (B x C x 1 x 1)."""
+    keep = _draw(torch.rand, x.shape[0], x.shape[1], 1, 1, gen=gen, x=x) >= v.to(x.device)
+    return keep.to(x.dtype)
 
 
-def channel_drop_reference(x, v, gen):
-    if v <= 0:
-        return x
-    keep = torch.rand(x.shape[1], generator=gen) > v
-    return x * keep.view(1, -1, 1, 1).to(x.device, x.dtype)
+def channel_drop_reference_mask(x, v, gen):
+    """The same channels for the batch, channel c kept when u_c > v (1 x C x 1 x 1)."""
+    keep = _draw(torch.rand, x.shape[1], gen=gen, x=x) > v.to(x.device)
+    return keep.view(1, -1, 1, 1).to(x.dtype)
 
 
-# name -> (function, low, high)
-FEATURE_OPS: Dict[str, Tuple[Callable, float, float]] = {
-    'ShearX': (shear_x, -0.3, 0.3),
-    'ShearY': (shear_y, -0.3, 0.3),
-    'TranslateX': (translate_x, -0.45, 0.45),
-    'TranslateY': (translate_y, -0.45, 0.45),
-    'Rotate': (rotate, -30.0, 30.0),
-    'Cutout': (cutout, 0.0, 0.2),
-    'Noise': (noise, 0.0, 0.1),
-    'ChannelShuffle': (channel_shuffle, 0.0, 1.0),
-    'ChannelDrop': (channel_drop, 0.0, 0.5),
+def zero_value(v, h, w):
+    return v <= 0
+
+
+# name -> op, the ranges of the authors' search space
+OURS: Dict[str, FeatureOp] = {
+    'ShearX': FeatureOp('affine', shear_x, -0.3, 0.3),
+    'ShearY': FeatureOp('affine', shear_y, -0.3, 0.3),
+    'TranslateX': FeatureOp('affine', translate_x, -0.45, 0.45),
+    'TranslateY': FeatureOp('affine', translate_y, -0.45, 0.45),
+    'Rotate': FeatureOp('affine', rotate, -30.0, 30.0),
+    'Cutout': FeatureOp('mask', cutout_mask, 0.0, 0.2, cutout_is_identity),
+    'Noise': FeatureOp('noise', unit_noise, 0.0, 0.1, zero_value),
+    'ChannelShuffle': FeatureOp('permute', channel_permutation, 0.0, 1.0),
+    'ChannelDrop': FeatureOp('mask', channel_drop_mask, 0.0, 0.5, zero_value),
 }
-OP_NAMES = tuple(FEATURE_OPS)
-REFERENCE_OPS = dict(FEATURE_OPS, Rotate=(rotate_reference, -30.0, 30.0),
-                     TranslateX=(translate_x_reference, -0.45, 0.45),
-                     TranslateY=(translate_y_reference, -0.45, 0.45),
-                     Cutout=(cutout_reference, 0.0, 0.2),
-                     ChannelDrop=(channel_drop_reference, 0.0, 0.5))
-OP_SETS = dict(reference=REFERENCE_OPS, ours=FEATURE_OPS)
+REFERENCE: Dict[str, FeatureOp] = dict(
+    OURS, Rotate=FeatureOp('affine', rotate_reference, -30.0, 30.0),
+    TranslateX=FeatureOp('affine', translate_x_reference, -0.45, 0.45),
+    TranslateY=FeatureOp('affine', translate_y_reference, -0.45, 0.45),
+    Cutout=FeatureOp('mask', cutout_reference_mask, 0.0, 0.2),
+    ChannelDrop=FeatureOp('mask', channel_drop_reference_mask, 0.0, 0.5, zero_value))
+OPS = dict(reference=REFERENCE, ours=OURS)
+OP_NAMES = tuple(OURS)
 # Named subsets for ablations (``FeatureAugmenter(ops=...)``).
 OP_GROUPS = dict(all=OP_NAMES,
                  spatial=('ShearX', 'ShearY', 'TranslateX', 'TranslateY', 'Rotate', 'Cutout'),
                  channel=('Noise', 'ChannelShuffle', 'ChannelDrop'))
 
 
+def apply_value(op: FeatureOp, x: torch.Tensor, v, gen: Optional[torch.Generator]
+                ) -> torch.Tensor:
+    """``x`` after ``op`` at value ``v`` (a float or a float64 tensor); an op that is the
+    identity at ``v`` returns ``x`` without drawing."""
+    h, w = x.shape[2:]
+    v = torch.as_tensor(v, dtype=torch.float64)
+    if op.identity is not None and bool(op.identity(v, h, w)):
+        return x
+    if op.kind == 'affine':
+        theta = affine_matrix(op, v, h, w).to(x.device, x.dtype)
+        grid = F.affine_grid(theta.unsqueeze(0).expand(x.shape[0], 2, 3), list(x.shape),
+                             align_corners=False)
+        return F.grid_sample(x, grid, mode='bilinear', padding_mode='zeros',
+                             align_corners=False)
+    if op.kind == 'permute':
+        return x.index_select(1, op.make(x, v, gen))
+    if op.kind == 'noise':
+        return x + v.to(x.device, x.dtype) * op.make(x, v, gen)
+    return x * op.make(x, v, gen)
+
+
+# name -> (function of (x, v, gen), low, high): each op at a value, for callers and tests
+# that give the value itself
+OP_SETS: Dict[str, Dict[str, Tuple[Callable, float, float]]] = {
+    op_set: {name: (partial(apply_value, op), op.low, op.high) for name, op in ops.items()}
+    for op_set, ops in OPS.items()}
+FEATURE_OPS = OP_SETS['ours']
+REFERENCE_OPS = OP_SETS['reference']
+
+
 def apply_op(name: str, x: torch.Tensor, magnitude: float, gen: torch.Generator,
              op_set: str = 'ours') -> torch.Tensor:
     """Apply op ``name`` of ``OP_SETS[op_set]`` with ``magnitude`` in [0, 1] mapped to its
     range."""
-    fn, low, high = OP_SETS[op_set][name]
-    return fn(x, low + magnitude * (high - low), gen)
+    op = OPS[op_set][name]
+    return apply_value(op, x, op.low + magnitude * (op.high - op.low), gen)
