@@ -45,7 +45,7 @@ def test_a_new_method_is_a_loss_module_and_a_child_config(user_dir):
     (user_dir / 'my_losses.py').write_text(_block('# my_losses.py'))
     os.makedirs(user_dir / 'configs' / 'logit_mse')
     config = user_dir / 'configs' / 'logit_mse' / 'logit_mse_r20_r8_digits.py'
-    config.write_text(_block('# configs/logit_mse/'))
+    config.write_text(_block('# ./configs/logit_mse/'))
     cfg = load_config(str(config), {'model.allow_random_teacher': True})
     assert list(cfg.model.distiller.distill_losses) == ['loss_mse']
     model_cfg = cfg.model.copy()
