@@ -58,5 +58,9 @@ setup(
     python_requires='>=3.10,<3.13',
     install_requires=read_requirements('runtime.txt'),
     extras_require={'tests': read_requirements('tests.txt')},
+    # the tools a user runs, installed on PATH (tools/<name>.py in a checkout: the same code)
+    entry_points={'console_scripts': ['sokd-train = sokd_mm.cli.train:main',
+                                      'sokd-test = sokd_mm.cli.test:main',
+                                      'sokd-matrix = sokd_mm.cli.run_matrix:main']},
     license='Apache-2.0',
 )

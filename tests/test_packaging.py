@@ -86,3 +86,37 @@ def test_mim_trains_tests_and_searches_the_installed_package(installed):
     assert 'accuracy/top1' in tested
     found = mim('search', 'sokd_mm', '--model', 'kd')
     assert 'configs/kd/kd_r20_r8_digits.py' in found
+
+
+@pytest.mark.xdist_group('installed_wheel')
+def test_the_console_scripts_train_test_and_run_a_spec_from_anywhere(installed):
+    site, cwd = installed
+    env = dict(os.environ, PYTHONPATH=site, OMP_NUM_THREADS='1')
+    scripts = osp.join(site, 'bin')
+
+    def run(name, *args):
+        done = subprocess.run([osp.join(scripts, name), *args], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+        return done.stdout + done.stderr
+
+    # a user's config inheriting a shipped one, trained and tested by the installed tools
+    with open(osp.join(cwd, 'mine.py'), 'w') as f:
+        f.write("_base_ = ['sokd_mm::vanilla/resnet8_digits.py']\n"
+                'train_cfg = dict(max_epochs=1)\n')
+    run('sokd-train', 'mine.py', '--work-dir', 'cs')
+    assert osp.isfile(osp.join(cwd, 'cs', 'epoch_1.pth'))
+    run('sokd-test', 'mine.py', osp.join('cs', 'epoch_1.pth'), '--out', 'cs/metrics.json')
+    assert 'accuracy/top1' in open(osp.join(cwd, 'cs', 'metrics.json')).read()
+    # a one-cell SPEC naming a shipped config: the runner launches the package's trainer
+    with open(osp.join(cwd, 'spec.py'), 'w') as f:
+        f.write("work_dir = 'matrix'\nseeds = [0]\n"
+                "teachers = dict(resnet20=dict(vanilla='configs/vanilla/resnet20_digits.py'))\n"
+                "pairs = [dict(teacher='resnet20', student='resnet8', methods=dict(student="
+                "'configs/vanilla/resnet8_digits.py'))]\n"
+                "cfg_options = {'train_cfg.max_epochs': 1, 'train_cfg.val_interval': 1}\n")
+    out = run('sokd-matrix', 'spec.py')
+    assert '-m sokd_mm.cli.train' in out
+    results = sorted(p for p in os.listdir(osp.join(cwd, 'matrix'))
+                     if osp.isfile(osp.join(cwd, 'matrix', p, 'result.json')))
+    assert results == ['resnet20_resnet8_student_seed0', 'teacher_resnet20_vanilla'], results

@@ -43,6 +43,8 @@ def load_config(path: str, options: Optional[Dict] = None) -> Config:
     if 'model' not in cfg:
         raise SystemExit(f'Error: the config {path} defines no `model`: a config sets '
                          "model=dict(...) or inherits one (_base_ = ['../vanilla/...py']).")
+    for key in list(cfg.keys()):  # a Config is no dict: its top-level values
+        _drop_package_scope(cfg[key])
     if options:
         check_cfg_options(cfg, options)
         cfg.merge_from_dict(options)
@@ -50,6 +52,21 @@ def load_config(path: str, options: Optional[Dict] = None) -> Config:
     from .model_arguments import check_model_arguments
     check_model_arguments(cfg)
     return cfg
+
+
+def _drop_package_scope(node) -> None:
+    """mmengine marks every dict a config inherits through ``sokd_mm::`` with
+    ``_scope_='sokd_mm'``, a scope no registry has (the build then fails with 'not in the
+    mmengine registry'); the shipped configs choose their registries by ``default_scope`` and
+    ``type`` prefixes, which the child inherits, so the mark is dropped."""
+    if isinstance(node, dict):
+        if node.get('_scope_') == 'sokd_mm':
+            del node['_scope_']
+        for value in node.values():
+            _drop_package_scope(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _drop_package_scope(value)
 
 
 def _close_config_paths(path: str) -> str:

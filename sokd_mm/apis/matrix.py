@@ -59,9 +59,22 @@ from mmengine.config import Config
 from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text, checkpoint_files,
                                                      find_last_complete_checkpoint)
 from sokd_mm.errors import RunFailedError, SokdError, SpecError
+from sokd_mm.utils.config_helpers import CONFIG_ROOT
 
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+# the shipped configs and tools: the checkout's, or those inside an installed package
+TOOLS = osp.join(osp.dirname(CONFIG_ROOT), 'tools')
+
+
+def config_file(config: str) -> str:
+    """A SPEC's config: an absolute path as given, ``configs/...`` a shipped config (of the
+    checkout or of the installed package), anything else relative to the working dir."""
+    if osp.isabs(config):
+        return config
+    if config.startswith('configs/'):
+        return osp.join(CONFIG_ROOT, config[len('configs/'):])
+    return osp.abspath(config)
 
 # docs/en/methods.md section 3 (CRD/RepDistiller, CIFAR-100 top-1): teacher, student, KD,
 # FitNet, AT, CRD
@@ -217,19 +230,19 @@ def _final_metrics(work_dir: str) -> Dict:
 
 def _command(spec: Config, cell: Cell, work_dir: str, teacher_ckpt: Optional[str]) -> List[str]:
     options = [f'{k}={v}' for k, v in _cell_options(spec, cell, teacher_ckpt).items()]
-    args = [osp.join(REPO, cell.config) if not osp.isabs(cell.config) else cell.config,
+    args = [config_file(cell.config),
             '--work-dir', work_dir]
     if checkpoint_files(work_dir):  # tools/train.py picks the newest whole one, or refuses
         args.append('--resume')
     args += [*_train_args(spec, cell), '--cfg-options', *options]
     launcher = spec.get('launcher', 'none')
     if launcher == 'dist':
-        return ['bash', osp.join(REPO, 'tools', 'dist_train.sh'), args[0],
+        return ['bash', osp.join(TOOLS, 'dist_train.sh'), args[0],
                 str(spec.get('gpus', 1)), *args[1:]]
     if launcher == 'slurm':
-        return ['bash', osp.join(REPO, 'tools', 'slurm_train.sh'), spec.partition,
+        return ['bash', osp.join(TOOLS, 'slurm_train.sh'), spec.partition,
                 cell.name, args[0], work_dir, *args[3:]]
-    return [sys.executable, osp.join(REPO, 'tools', 'train.py'), *args]
+    return [sys.executable, '-m', 'sokd_mm.cli.train', *args]  # the package's sokd-train
 
 
 def _cell_options(spec: Config, cell: Cell, teacher_ckpt: Optional[str]) -> Dict:
@@ -255,7 +268,7 @@ def _claim(spec: Config, cell: Cell, results: Dict) -> None:
     tools/train.py flags included (``--fast`` trains in bf16 on a GPU)."""
     from .run_identity import claim_run_dir, run_fingerprint
     teacher_ckpt = results[cell.teacher]['checkpoint'] if cell.teacher else None
-    config = cell.config if osp.isabs(cell.config) else osp.join(REPO, cell.config)
+    config = config_file(cell.config)
     args = _train_args(spec, cell)
     if 'checkpoint_choice' in cell.info or cell.after:  # which checkpoint students get
         args = [*args, f"checkpoint={cell.info.get('checkpoint_choice', 'last')}",
@@ -302,7 +315,7 @@ def _planned(spec: Config, cell: Cell):
     import math
 
     from .time_estimate import PlannedRun, run_kind
-    cfg = Config.fromfile(cell.config if osp.isabs(cell.config) else osp.join(REPO, cell.config))
+    cfg = Config.fromfile(config_file(cell.config))
     cfg.merge_from_dict(_cell_options(spec, cell, None))
     epochs, images = train_budget(cfg)
     per_epoch = math.ceil(images / cfg.train_dataloader.batch_size) if images else 1
@@ -339,14 +352,14 @@ def _finish_cell(spec: Config, cell: Cell, work_dir: str) -> Dict:
         # SoTeacher's claim is about the probabilities: calibration next to accuracy.
         from .teacher_quality import evaluate_teacher
         options = _cell_options(spec, cell, None)
-        quality = evaluate_teacher(osp.join(REPO, cell.config), result['checkpoint'],
+        quality = evaluate_teacher(config_file(cell.config), result['checkpoint'],
                                    osp.join(work_dir, 'teacher_quality'), options)
         result.update(test_top1=quality['top1'], nll=quality['nll'], ece=quality['ece'],
                       entropy=quality['entropy'])
         if spec.get('teacher_train_images'):
             # the same figures on the students' training images (eval transform): how far
             # the teacher memorised them, the quantity SoTeacher's theory is about
-            train = evaluate_teacher(osp.join(REPO, cell.config), result['checkpoint'],
+            train = evaluate_teacher(config_file(cell.config), result['checkpoint'],
                                      osp.join(work_dir, 'teacher_quality_train'),
                                      {**options, **spec.teacher_train_images})
             result.update(train_top1=train['top1'], train_nll=train['nll'],
@@ -362,8 +375,8 @@ def _test_top1(spec: Config, cell: Cell, work_dir: str, checkpoint: str) -> floa
     distillation checkpoint brings its teacher)."""
     out = osp.join(work_dir, 'test_metrics.json')
     options = [f'{k}={v}' for k, v in _cell_options(spec, cell, None).items()]
-    config = cell.config if osp.isabs(cell.config) else osp.join(REPO, cell.config)
-    cmd = [sys.executable, osp.join(REPO, 'tools', 'test.py'), config, checkpoint,
+    config = config_file(cell.config)
+    cmd = [sys.executable, '-m', 'sokd_mm.cli.test', config, checkpoint,
            '--work-dir', osp.join(work_dir, 'test'), '--out', out, '--cfg-options', *options]
     with open(osp.join(work_dir, 'matrix_test.log'), 'w') as log:
         code = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT,
@@ -381,7 +394,7 @@ def _future_checkpoint(spec: Config, cells: List[Cell], teacher: str) -> str:
     choice = cell.info.get('checkpoint_choice', 'last')
     run = next(c for c in cells if c.name == (cell.after or cell.name))
     if choice == 'last':
-        cfg = Config.fromfile(run.config if osp.isabs(run.config) else osp.join(REPO, run.config))
+        cfg = Config.fromfile(config_file(run.config))
         cfg.merge_from_dict(_cell_options(spec, run, None))
         choice = f'epoch_{cfg.train_cfg.max_epochs}'
     if choice == 'best':

@@ -74,14 +74,15 @@ def test_killed_matrix_resumes_and_collects_every_cell(tmp_path, cifar100_root):
     dry = run_tool([PYTHON, f'{REPO}/tools/run_matrix.py', str(_dry_spec(tmp_path)),
                     '--dry-run', '--fast'])
     assert 'teacher_resnet56_vanilla' in dry.stdout and not (tmp_path / 'dry').exists()
-    commands = [line for line in dry.stdout.splitlines() if 'train.py' in line]
+    commands = [line for line in dry.stdout.splitlines() if 'sokd_mm.cli.train' in line]
     assert commands and all(' --fast --cfg-options ' in line for line in commands)
     # pasteable: each line splits into the arguments it stands for, a student's teacher file is
     # where its unfinished teacher will write its last checkpoint
     import shlex
     for line in commands:
         args = shlex.split(line.split(': ', 1)[1])
-        assert args[1].endswith('train.py') and '--cfg-options' in args
+        # the package's trainer (sokd-train), so an installed package runs SPECs too
+        assert args[1:3] == ['-m', 'sokd_mm.cli.train'] and '--cfg-options' in args
         teacher = [a for a in args if a.startswith('model.teacher_ckpt=')]
         assert all(t.endswith('/epoch_1.pth') and '<' not in t for t in teacher), teacher
     assert any('model.teacher_ckpt=' in line for line in commands)
