@@ -95,3 +95,17 @@ def plot_budget_gaps(gaps: Dict[str, Dict[str, List]], path: str,
     fig.savefig(path)
     plt.close(fig)
     return ax
+
+
+def gaps_markdown(gaps: Dict[str, Dict[str, List]]) -> str:
+    """The gaps as a table: one row per variant, one column per budget (+- the combined seed
+    spread where there are several seeds)."""
+    budgets = sorted({e for entry in gaps.values() for e in entry['epochs']})
+    lines = ['| variant - base | ' + ' | '.join(f'{b} epochs' for b in budgets) + ' |',
+             '|---|' + '---:|' * len(budgets)]
+    for variant, entry in gaps.items():
+        at = {e: (g, s) for e, g, s in zip(entry['epochs'], entry['gap'], entry['std'])}
+        cells = [(f'{at[b][0]:+.2f}' + (f' +- {at[b][1]:.2f}' if at[b][1] else ''))
+                 if b in at else '-' for b in budgets]
+        lines.append(f"| {variant} - {entry['base']} | " + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)

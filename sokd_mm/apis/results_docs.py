@@ -5,6 +5,8 @@
   ``<!-- end of generated table -->`` and is the JSON rendered by the collector that wrote it
   (``tools/collect_results.py`` per method, or teacher kinds x methods);
 - the benchmarks table in ``docs/en/benchmarks.md``, from ``benchmarks/results/*.json``;
+- a budget study's gaps (``docs/results/<study>_*e_<data>.json``, a ``*`` in the path): each
+  SoKD variant's test top-1 minus its base's at every budget (``budget_study``);
 - each method folder's ``README.md`` and ``metafile.yml`` (``method_docs``).
 """
 import glob
@@ -25,6 +27,14 @@ def render_json_table(repo: str, results: str) -> str:
         sys.path.insert(0, repo)
         from benchmarks.report import rows
         return '\n'.join(rows())
+    if '*' in results:  # a budget study's per-budget files: the SoKD gaps per budget
+        from .budget_study import budget_gaps, gaps_markdown
+        files = sorted(glob.glob(osp.join(repo, results)))
+        per_budget = {}
+        for path in files:
+            data = json.load(open(path))
+            per_budget[data['meta']['epochs']] = data
+        return gaps_markdown(budget_gaps(per_budget))
     data = json.load(open(osp.join(repo, results)))
     if 'rows' in data:
         from .matrix import collected_markdown

@@ -88,3 +88,11 @@ def test_the_tool_writes_each_budget_and_redraws_from_them(tmp_path):
     bad = subprocess.run([*tool, str(whole), '--json-out', 'x.json'], capture_output=True,
                          text=True)
     assert bad.returncode == 1 and bad.stderr.startswith('Error: --json-out x.json has no')
+
+
+def test_the_gap_table_has_a_column_per_budget_and_the_spread_where_seeds_are_several():
+    from sokd_mm.apis.budget_study import gaps_markdown
+    table = gaps_markdown(budget_gaps(split_by_budget(_collected()))).splitlines()
+    assert table[0] == '| variant - base | 10 epochs | 60 epochs |'
+    assert '| sokd_fitnet - fitnet | -1.00 | - |' in table
+    assert '| sokd_fitnet_live - fitnet | - | +1.00 +- 1.58 |' in table

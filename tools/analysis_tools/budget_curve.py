@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import os.path as osp
+import shlex
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -34,6 +35,7 @@ def _read(paths, json_out):
             parts = split_by_budget(collected)
             if json_out:
                 for epochs, part in parts.items():
+                    part['meta']['split'] = shlex.join(['python', *sys.argv])
                     out = json_out.format(epochs=epochs)
                     os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
                     with open(out, 'w') as f:
