@@ -1,9 +1,9 @@
 """What a config builds, as JSON: the model's modules with their settings and parameter
 shapes, the optimizers with their parameter groups, the schedule and the model wrapper.
 
-``tests/test_configs/config_fingerprints.json`` holds the fingerprint of every shipped config (and of
-the SoKD ablation's variants, keyed by their SPEC entry): a change in how configs are written
-must leave what they build unchanged (tests/test_configs/test_config_fingerprints.py).
+``tests/test_configs/config_fingerprints.json`` holds the fingerprint of every shipped config
+(and of the SoKD ablation's variants, keyed by their SPEC entry): a change in how configs are
+written must leave what they build unchanged (tests/test_configs/test_config_fingerprints.py).
 Regenerate only after a deliberate change of what a config builds::
 
     python tests/helpers/config_fingerprint.py --write

@@ -1,7 +1,7 @@
 """What every shipped config builds (modules and their settings, parameter shapes, optimizers
 and their parameter groups, schedule, model wrapper) equals the recorded fingerprint in
-tests/test_configs/config_fingerprints.json, and so does every variant a SPEC makes with cfg_options:
-rewriting how configs are composed must not change what they train."""
+tests/test_configs/config_fingerprints.json, and so does every variant a SPEC makes with
+cfg_options: rewriting how configs are composed must not change what they train."""
 import json
 
 import pytest
