@@ -5,4 +5,4 @@ _base_ = ['../fitnet/fitnet_r20_r8_fashion_mnist.py']
 from sokd_mm.utils import sokd_settings  # noqa: E402
 
 model, optim_wrapper, model_wrapper_cfg = sokd_settings(
-    num_classes=10, search_epochs=4, dam='live', replaces_hint_loss=True)
+    num_classes=10, search_epochs=4, dam='live')

@@ -6,4 +6,4 @@
 _base_ = ['../fitnet/fitnet_r56_r20_cifar100.py']
 from sokd_mm.utils import sokd_settings  # noqa: E402
 
-model, optim_wrapper, model_wrapper_cfg = sokd_settings(num_classes=100, replaces_hint_loss=True)
+model, optim_wrapper, model_wrapper_cfg = sokd_settings(num_classes=100)

@@ -7,4 +7,4 @@ from sokd_mm.utils import sokd_settings  # noqa: E402
 
 model, optim_wrapper, model_wrapper_cfg = sokd_settings(
     student_hint='backbone.relu2', teacher_hint='backbone.relu2', student_shape=(256, 8, 8),
-    teacher_shape=(256, 8, 8), num_classes=100, search_epochs=10, replaces_hint_loss=True)
+    teacher_shape=(256, 8, 8), num_classes=100, search_epochs=10)

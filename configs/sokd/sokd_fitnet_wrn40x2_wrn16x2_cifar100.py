@@ -7,4 +7,4 @@ from sokd_mm.utils import sokd_settings  # noqa: E402
 
 model, optim_wrapper, model_wrapper_cfg = sokd_settings(
     student_hint='backbone.block2', teacher_hint='backbone.block2', student_shape=(64, 16, 16),
-    teacher_shape=(64, 16, 16), num_classes=100, search_epochs=20, replaces_hint_loss=True)
+    teacher_shape=(64, 16, 16), num_classes=100, search_epochs=20)

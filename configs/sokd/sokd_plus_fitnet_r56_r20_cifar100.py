@@ -7,4 +7,4 @@ _base_ = ['../fitnet/fitnet_r56_r20_cifar100.py']
 from sokd_mm.utils import sokd_plus_settings  # noqa: E402
 
 model, optim_wrapper, model_wrapper_cfg = sokd_plus_settings(
-    num_classes=100, replaces_hint_loss=True)
+    num_classes=100)

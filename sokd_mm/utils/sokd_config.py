@@ -1,20 +1,11 @@
 """What a SoKD config adds to its baseline config, as one call (see configs/sokd/)."""
 from typing import Optional, Sequence, Tuple
 
-from sokd_mm.errors import ConfigError
-
-DAM_MODES = ('reference', 'live', 'off')
-# Loss weights per DAM mode. 'reference': the authors' w_da = w_d = 1000 over mean-reduced
-# MSEs. 'live' (ours): L_DA is mass-normalised, so w_da = 100 is FitNet's hint weight on the
-# selected areas; its bounded agreement and heatmap terms take small weights.
-DEFAULT_WEIGHTS = dict(reference=dict(area=1000.0, agreement=1000.0),
-                       live=dict(area=100.0, agreement=10.0, heatmap=1.0),
-                       off=dict(area=100.0))
 
 
 def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'backbone.layer2',
                   student_shape: Sequence[int] = (32, 16, 16),
-                  teacher_shape: Sequence[int] = (32, 16, 16), num_classes: int = 100,
+                  teacher_shape: Sequence[int] = (32, 16, 16), num_classes: Optional[int] = None,
                   topk: int = 8, search_epochs: int = 20, search: str = 'reference',
                   student_lr: float = 0.05, student_weight_decay: float = 5e-4,
                   dam: str = 'reference', augment: bool = True,
@@ -36,7 +27,8 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
             the authors use the stage-2 output (mdistiller's ``feats[2]``) in every CIFAR pair.
         student_shape, teacher_shape: ``(C, H, W)`` of those features; the ``connector``
             named ``hint_connector`` maps the student's onto the teacher's.
-        num_classes: heatmap channels of the reference DAM (K); topk: number of areas (k).
+        num_classes: heatmap channels of the reference DAM (K; default: the student head's
+            classes); topk: number of areas (k).
         search_epochs, search: policy search length (0: search off) and mode
             (``'reference'``, ``'second_order'`` or ``'first_order'``).
         student_lr, student_weight_decay: the student's SGD (lr 0.01 for MobileNetV2 /
@@ -48,7 +40,7 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
         connector: the student-side regressor (``'ThreeBlockConvRegConnector'``, the authors';
             ``'ConvRegConnector'``, FitNet's single block).
         area_weight, agreement_weight, heatmap_weight: w_da, w_d, w_h (defaults per DAM mode:
-            ``DEFAULT_WEIGHTS``).
+            ``SoKDDistiller``'s ``DEFAULT_WEIGHTS``).
         replaces_hint_loss: ``True``: drop every distillation loss of the base config;
             ``None`` (default): drop only a base loss that reads the hint's features (FitNet's
             plain hint loss: L_DA replaces it, as in the paper; the log says so); ``False``:
@@ -62,26 +54,7 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
         area_mix: the live DAM's share of L_DA on the areas (1: areas only; below 1 the rest
             of the map keeps ``1 - area_mix`` of FitNet's weight).
     """
-    if dam not in DAM_MODES:
-        raise ConfigError(f'sokd_settings: dam must be one of {DAM_MODES}, got {dam!r}')
-    weights = dict(DEFAULT_WEIGHTS[dam])
-    for name, value in (('area', area_weight), ('agreement', agreement_weight),
-                        ('heatmap', heatmap_weight)):
-        if value is not None:
-            if name not in weights:
-                raise ConfigError(f'sokd_settings: {name}_weight does not apply to dam={dam!r}')
-            weights[name] = value
-    channels = int(teacher_shape[0])
-    dam_cfg = dict(reference=dict(type='DistinctiveAreaModule', in_channels=channels,
-                                  num_classes=num_classes, topk=topk, box_rule=box_rule),
-                   live=dict(type='LiveDistinctiveAreaModule', in_channels=channels, topk=topk,
-                             area_mix=area_mix),
-                   off=dict(type='WholeMapArea', in_channels=channels))[dam]
-    hint = dict(student_recorder='hint', teacher_recorder='hint', connector='hint_connector',
-                dam=dam_cfg, augmenter=dict(type='FeatureAugmenter', op_set=op_set,
-                                            ops=augment_ops))
     if not augment:
-        hint['augmenter'] = None
         search_epochs = 0
     distiller = dict(
         type='SoKDDistiller',
@@ -90,8 +63,10 @@ def sokd_settings(student_hint: str = 'backbone.layer2', teacher_hint: str = 'ba
         connectors=dict(hint_connector=dict(type=connector,
                                             student_shape=tuple(student_shape),
                                             teacher_shape=tuple(teacher_shape))),
-        sokd_hints=dict(hint=hint),
-        loss_weights=weights)
+        hints=dict(hint='hint_connector'), dam=dam, num_classes=num_classes, topk=topk,
+        box_rule=box_rule, area_mix=area_mix, augment=augment, ops=augment_ops,
+        op_set=op_set, area_weight=area_weight, agreement_weight=agreement_weight,
+        heatmap_weight=heatmap_weight)
     if replaces_hint_loss is False:
         distiller['keep_base_hint'] = True
     if replaces_hint_loss:

@@ -38,3 +38,48 @@ def test_fitnet_base_hint_is_replaced_unless_kept(tmp_path, call, kept):
 def test_kd_base_keeps_its_loss(tmp_path):
     distiller = _build_distiller(tmp_path, 'kd/kd_r20_r8_fashion_mnist.py', GEOMETRY)
     assert set(distiller.distill_losses) == {'loss_kd'}
+
+
+SOKD_FITNET = 'configs/sokd/sokd_fitnet_r20_r8_fashion_mnist.py'
+
+
+@pytest.mark.parametrize('options, module, expected', [
+    ({'model.distiller.dam': 'live'}, 'distiller.dams.hint',
+     dict(type='LiveDistinctiveAreaModule')),
+    ({'model.distiller.dam': 'live'}, 'distiller',
+     dict(loss_weights=dict(area=100.0, agreement=10.0, heatmap=1.0))),
+    ({'model.distiller.dam': 'off'}, 'distiller.dams.hint', dict(type='WholeMapArea')),
+    ({'model.distiller.dam': 'live', 'model.distiller.area_mix': 0.5}, 'distiller.dams.hint',
+     dict(area_mix=0.5)),
+    ({'model.distiller.topk': 4, 'model.distiller.box_rule': 'ours'}, 'distiller.dams.hint',
+     dict(topk=4, box_rule='ours')),
+    ({'model.distiller.op_set': 'ours'}, 'distiller.augmenters.hint', dict(op_set='ours')),
+    ({'model.distiller.ops': 'spatial'}, 'distiller.augmenters.hint',
+     dict(ops=['ShearX', 'ShearY', 'TranslateX', 'TranslateY', 'Rotate', 'Cutout'])),
+    ({'model.distiller.area_weight': 30.0, 'model.distiller.agreement_weight': 10.0},
+     'distiller', dict(loss_weights=dict(area=30.0, agreement=10.0, heatmap=1.0))),
+    ({'model.distiller.connectors.hint_connector.type': 'ConvRegConnector'},
+     'distiller.connectors.hint_connector', dict(type='ConvRegConnector')),
+    ({'model.search': 'first_order', 'model.search_epochs': 3}, '<model>',
+     dict(search='first_order', search_epochs=3)),
+])
+def test_every_sokd_option_is_a_cfg_option(options, module, expected):
+    from tests.helpers.config_fingerprint import fingerprint
+    built = fingerprint(SOKD_FITNET, options)['modules'][module]
+    assert {key: built[key] for key in expected} == expected
+
+
+def test_augmentation_off_by_cfg_option_builds_no_augmenter():
+    from tests.helpers.config_fingerprint import fingerprint
+    modules = fingerprint(SOKD_FITNET, {'model.distiller.augment': False,
+                                        'model.search_epochs': 0})['modules']
+    assert 'distiller.augmenters.hint' not in modules
+    assert modules['distiller.dams.hint']['type'] == 'DistinctiveAreaModule'
+
+
+def test_keeping_fitnets_hint_beside_l_da_is_a_cfg_option():
+    from tests.helpers.config_fingerprint import fingerprint
+    default = fingerprint(SOKD_FITNET)['modules']['distiller']
+    kept = fingerprint(SOKD_FITNET, {'model.distiller.keep_base_hint': True})['modules']
+    assert 'loss_hint' not in default['loss_forward_mappings']
+    assert 'loss_hint' in kept['distiller']['loss_forward_mappings']

@@ -48,4 +48,7 @@ class SoKDOptimWrapperConstructor:
         model = getattr(model, 'module', model)
         student, policy = split_student_and_policy(model)
         parts = dict(student=student, policy=policy)
-        return OptimWrapperDict(**{k: c(parts[k]) for k, c in self.constructors.items()})
+        # With the augmentation off (model.distiller.augment=False) there is no policy to
+        # optimise: the policy optimizer is left out rather than built on no parameters.
+        return OptimWrapperDict(**{k: c(parts[k]) for k, c in self.constructors.items()
+                                   if any(True for _ in parts[k].parameters())})

@@ -45,15 +45,21 @@ class SoKDDistill(StrictTeacherDistill):
     """Args:
         search_epochs: epochs of policy search (20; the reference uses 50 for
             ResNet32x4 -> ResNet8x4). 0 disables the search (fixed initial policy).
-        search: ``'reference'`` (the authors' virtual step, see above; the configs' mode),
+        search: ``'reference'`` (the authors' virtual step, see above; the default),
             ``'second_order'`` (standard DARTS) or ``'first_order'``.
         virtual_lr: eta of the virtual step (0.01).
         fd_step: numerator of R = fd_step / |g'| (0.01).
         Everything else as ``StrictTeacherDistill``; ``distiller`` must be a SoKDDistiller.
     """
 
-    def __init__(self, search_epochs: int = 20, search: str = 'second_order',
+    def __init__(self, search_epochs: int = 20, search: str = 'reference',
                  virtual_lr: float = 0.01, fd_step: float = 0.01, **kwargs) -> None:
+        distiller = kwargs.get('distiller')
+        if isinstance(distiller, dict) and distiller.get('num_classes') is None:
+            # The reference DAM's heatmap has one channel per class: the student head's.
+            head = (kwargs.get('architecture') or {}).get('head') or {}
+            if isinstance(head, dict) and head.get('num_classes') is not None:
+                kwargs['distiller'] = dict(distiller, num_classes=head['num_classes'])
         super().__init__(**kwargs)
         if not isinstance(self.distiller, SoKDDistiller):
             raise SoKDConfigError("SoKDDistill needs distiller=dict(type='SoKDDistiller', ...)")

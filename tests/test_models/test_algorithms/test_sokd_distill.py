@@ -66,10 +66,7 @@ def _sokd_model(**distiller):
         teacher_recorders=dict(hint=dict(type='ModuleOutputs', source='backbone.layer3')),
         connectors=dict(c=dict(type='ConvRegConnector', student_shape=(64, 8, 8),
                                teacher_shape=(64, 8, 8))),
-        sokd_hints=dict(hint=dict(student_recorder='hint', teacher_recorder='hint',
-                                  connector='c',
-                                  dam=dict(type='DistinctiveAreaModule', in_channels=64,
-                                           num_classes=100))))
+        hints=dict(hint='c'))
     d.update(distiller)
     return dict(type='SoKDDistill', architecture=base_model('resnet8', replace=False),
                 teacher=base_model('resnet20', replace=False), allow_random_teacher=True,
@@ -85,14 +82,32 @@ def test_hint_naming_a_missing_module_lists_nearest_names():
 
 
 def test_unknown_connector_and_recorder_in_hints():
-    bad = _sokd_model()
-    bad['distiller']['sokd_hints']['hint']['connector'] = 'nope'
-    with pytest.raises(SoKDConfigError, match="connector='nope'"):
-        MODELS.build(bad)
-    bad = _sokd_model()
-    bad['distiller']['sokd_hints']['hint']['teacher_recorder'] = 'feat'
-    with pytest.raises(SoKDConfigError, match='teacher_recorders'):
-        MODELS.build(bad)
+    with pytest.raises(SoKDConfigError, match=r"hints.hint='nope' is not one of the connectors"):
+        MODELS.build(_sokd_model(hints=dict(hint='nope')))
+    with pytest.raises(SoKDConfigError, match="'hint' is not one of the teacher_recorders"):
+        MODELS.build(_sokd_model(teacher_recorders=dict(
+            feat=dict(type='ModuleOutputs', source='backbone.layer3'))))
+
+
+def test_the_reference_dam_takes_its_classes_from_the_student_head():
+    def heatmap_channels(model):
+        convs = [m for m in model.distiller.dams['hint'].heatmap_head.modules()
+                 if isinstance(m, torch.nn.Conv2d)]
+        return convs[-1].out_channels
+
+    assert heatmap_channels(MODELS.build(_sokd_model())) == 100  # resnet8's head
+    assert heatmap_channels(MODELS.build(_sokd_model(num_classes=7))) == 7
+
+
+def test_weights_that_do_not_apply_and_unknown_dams_are_errors():
+    with pytest.raises(SoKDConfigError, match=r"heatmap_weight does not apply to "
+                                              r"dam='reference'"):
+        MODELS.build(_sokd_model(heatmap_weight=2.0))
+    with pytest.raises(SoKDConfigError, match=r"dam must be one of \('reference', 'live', "
+                                              r"'off'\), got 'lively'"):
+        MODELS.build(_sokd_model(dam='lively'))
+    with pytest.raises(SoKDConfigError, match=r'area_weight=-1.0; expected a number >= 0'):
+        MODELS.build(_sokd_model(area_weight=-1.0))
 
 
 def test_missing_policy_optimizer_and_long_search_are_reported():
@@ -145,10 +160,10 @@ def test_a_dam_of_the_wrong_width_names_its_config_key_and_the_width_to_set():
 
     from sokd_mm.models.distillers.sokd.dam import DAMConfigError
     cfg = _sokd_model()
-    cfg['distiller']['sokd_hints']['hint']['dam']['in_channels'] = 32
+    cfg['distiller']['in_channels'] = 32
     model = MODELS.build(cfg)
     samples = [DataSample().set_gt_label(i % 10) for i in range(2)]
-    with pytest.raises(DAMConfigError, match=r'^model\.distiller\.sokd_hints\.hint\.dam: '
+    with pytest.raises(DAMConfigError, match=r"^model\.distiller\.in_channels \(hint 'hint'\): "
                        r'DistinctiveAreaModule expects 32-channel features .* got 64; set its '
                        r'in_channels to 64'):
         model.loss(torch.randn(2, 3, 32, 32), samples)

@@ -89,7 +89,7 @@ def test_unknown_search_mode_and_search_without_augmenter_are_refused():
     with pytest.raises(SoKDConfigError, match="search must be one of"):
         MODELS.build(dict(_sokd_model(), search='third_order'))
     cfg = _sokd_model()
-    cfg['distiller']['sokd_hints']['hint']['augmenter'] = None
+    cfg['distiller']['augment'] = False
     model = MODELS.build(dict(cfg, search_epochs=2))
     hub = MessageHub.get_current_instance()
     hub.update_info('epoch', 0)

@@ -31,83 +31,107 @@ class SoKDConfigError(SokdError, ValueError):
     """A SoKD setting refers to something that does not exist or cannot work."""
 
 
-def base_hint_losses(sokd_hints: Dict[str, dict], mappings: Optional[Dict]) -> List[str]:
+DAM_MODES = ('reference', 'live', 'off')
+# Loss weights per DAM mode, the one source of SoKD's defaults. 'reference': the authors'
+# w_da = w_d = 1000 over mean-reduced MSEs. 'live' (ours): L_DA is mass-normalised, so
+# w_da = 100 is FitNet's hint weight on the selected areas; its bounded agreement and heatmap
+# terms take small weights. 'off' (ablation): L_DA over the whole map at FitNet's weight.
+DEFAULT_WEIGHTS = dict(reference=dict(area=1000.0, agreement=1000.0),
+                       live=dict(area=100.0, agreement=10.0, heatmap=1.0),
+                       off=dict(area=100.0))
+
+
+def base_hint_losses(hints: Dict[str, Optional[str]], mappings: Optional[Dict]) -> List[str]:
     """The base losses whose inputs come from the recorders of a SoKD hint."""
-    hint_records = {(True, h.get('student_recorder')) for h in sokd_hints.values()} | \
-        {(False, h.get('teacher_recorder')) for h in sokd_hints.values()}
     return [loss for loss, inputs in (mappings or {}).items()
-            if any((spec.get('from_student'), spec.get('recorder')) in hint_records
+            if any(spec.get('recorder') in hints
                    for spec in inputs.values() if isinstance(spec, dict))]
 
 
 @MODELS.register_module()
 class SoKDDistiller(ValidatedDistiller):
-    """Args:
-        sokd_hints: ``{hint: dict(student_recorder=..., teacher_recorder=..., connector=...,
-            dam=dict(type='DistinctiveAreaModule', in_channels=..., num_classes=...),
-            augmenter=dict(type='FeatureAugmenter'))}``; ``connector`` maps the student
-            feature to the teacher's shape (``None`` if they already agree);
-            ``augmenter=None`` turns the augmentation off (ablation: F~_t = F_t).
-        loss_weights: ``dict(area=w_da, agreement=w_d, heatmap=w_h)`` (1000, 1000, 1).
+    """Every SoKD option is a field of ``model.distiller``, so a SoKD child config inherits its
+    base's recorders and connectors and ``--cfg-options model.distiller.dam=live`` works.
+
+    Args:
+        hints: ``{recorder: connector}``: each hint point, named by the student and teacher
+            recorder that share that name, and the connector mapping the student feature onto
+            the teacher's shape (``None`` if they already agree).
+        dam: ``'reference'`` (the authors' ``DistinctiveAreaModule``), ``'live'``
+            (``LiveDistinctiveAreaModule``, ours) or ``'off'`` (``WholeMapArea``: L_DA over
+            the whole map, the ablation).
+        num_classes: heatmap channels K of the reference DAM (``SoKDDistill`` fills it from
+            the student's head); topk: number of areas k.
+        in_channels: the teacher feature's channels (default: the connector's
+            ``teacher_shape[0]``).
+        box_rule: the reference DAM's box rule (``'reference'``: the authors' truncated
+            corners; ``'ours'``: every box holds its peak); area_mix: the live DAM's share of
+            L_DA on the areas (1: areas only).
+        augment: ``False`` turns the learnable augmentation off (ablation: F~_t = F_t; set
+            ``model.search_epochs=0`` too); ops: the ops the policy may choose (``'all'``,
+            ``'spatial'``, ``'channel'`` or a list of names); op_set: ``'reference'`` (the
+            authors' ops) or ``'ours'`` (per-image draws); see ``FeatureAugmenter``.
+        area_weight, agreement_weight, heatmap_weight: w_da, w_d, w_h (``None``: the DAM
+            mode's ``DEFAULT_WEIGHTS``).
         augmented_teacher_recorders: ``{teacher_recorder: augmenter cfg}``: teacher records
             that the base method's own losses read through an augmenter (SoKD-ReviewKD as the
-            authors run it: every teacher level augmented, no DAM, ``sokd_hints`` empty).
+            authors run it: every teacher level augmented, no DAM, ``hints`` empty).
         keep_base_hint: ``False`` (default): a base loss reading a SoKD hint's recorders
             (FitNet's plain hint) is dropped, L_DA replaces it; ``True`` keeps both.
         Everything else as mmrazor's ``ConfigurableDistiller``.
     """
 
-    def __init__(self, sokd_hints: Optional[Dict[str, dict]] = None,
-                 loss_weights: Optional[Dict[str, float]] = None,
+    def __init__(self, hints: Optional[Dict[str, Optional[str]]] = None,
+                 dam: str = 'reference', num_classes: Optional[int] = None, topk: int = 8,
+                 in_channels: Optional[int] = None, box_rule: str = 'reference',
+                 area_mix: float = 1.0, augment: bool = True, ops='all',
+                 op_set: str = 'reference', area_weight: Optional[float] = None,
+                 agreement_weight: Optional[float] = None,
+                 heatmap_weight: Optional[float] = None,
                  augmented_teacher_recorders: Optional[Dict[str, dict]] = None,
                  keep_base_hint: bool = False, **kwargs) -> None:
-        sokd_hints = sokd_hints or {}
+        hints = dict(hints or {})
         if not keep_base_hint:
-            for loss in base_hint_losses(sokd_hints, kwargs.get('loss_forward_mappings')):
+            for loss in base_hint_losses(hints, kwargs.get('loss_forward_mappings')):
                 print_log(f'SoKD: the base loss {loss!r} reads the features of a SoKD hint; '
-                          'L_DA replaces it (keep both with keep_base_hint=True, '
-                          'sokd_settings(replaces_hint_loss=False)).', logger='current')
+                          'L_DA replaces it (keep both with model.distiller.keep_base_hint='
+                          'True).', logger='current')
                 kwargs['distill_losses'] = {
                     k: v for k, v in kwargs['distill_losses'].items() if k != loss}
                 kwargs['loss_forward_mappings'] = {
                     k: v for k, v in kwargs['loss_forward_mappings'].items() if k != loss}
         super().__init__(**kwargs)
         augmented_teacher_recorders = augmented_teacher_recorders or {}
-        if not sokd_hints and not augmented_teacher_recorders:
-            raise SoKDConfigError('SoKDDistiller needs at least one entry in sokd_hints (or in '
+        if not hints and not augmented_teacher_recorders:
+            raise SoKDConfigError('SoKDDistiller needs at least one entry in hints (or in '
                                   'augmented_teacher_recorders).')
-        weights = dict(area=1000.0, agreement=1000.0, heatmap=1.0)
-        weights.update(loss_weights or {})
-        for name, value in weights.items():
-            if name not in ('area', 'agreement', 'heatmap') or isinstance(value, bool) \
-                    or not isinstance(value, (int, float)) or value < 0:
-                raise SoKDConfigError(f'SoKDDistiller.loss_weights: {name}={value!r}; expected '
-                                      'area, agreement and heatmap, numbers >= 0.')
-        self.loss_weights = weights
+        self.loss_weights = self._weights(dam, area_weight, agreement_weight, heatmap_weight)
         self.hints = {}
         self.augmenters = nn.ModuleDict()
         self.dams = nn.ModuleDict()
-        for name, hint in sokd_hints.items():
-            hint = dict(hint)
+        for name, connector in hints.items():
             for side, recorders in (('student', self.student_recorders),
                                     ('teacher', self.teacher_recorders)):
-                key = hint.get(f'{side}_recorder')
-                if key not in recorders.recorders:
+                if name not in recorders.recorders:
                     raise SoKDConfigError(
-                        f'sokd_hints.{name}.{side}_recorder={key!r} is not one of the '
-                        f'{side}_recorders {sorted(recorders.recorders)}.')
-            connector = hint.get('connector')
+                        f'model.distiller.hints: {name!r} is not one of the {side}_recorders '
+                        f'{sorted(recorders.recorders)}.')
             if connector is not None and connector not in self.connectors:
-                raise SoKDConfigError(f'sokd_hints.{name}.connector={connector!r} is not one of '
-                                      f'the connectors {sorted(self.connectors)}.')
-            if 'dam' not in hint:
-                raise SoKDConfigError(f'sokd_hints.{name} needs a dam=dict(type='
-                                      "'DistinctiveAreaModule', in_channels=..., num_classes=...)")
-            augmenter = hint.pop('augmenter', dict(type='FeatureAugmenter'))
-            if augmenter is not None:
-                self.augmenters[name] = MODELS.build(augmenter)
-            self.dams[name] = MODELS.build(hint.pop('dam'))
-            self.hints[name] = hint
+                raise SoKDConfigError(f'model.distiller.hints.{name}={connector!r} is not one '
+                                      f'of the connectors {sorted(self.connectors)}.')
+            channels = in_channels
+            if channels is None and connector is not None:
+                channels = getattr(self.connectors[connector], 'teacher_shape', (None, ))[0]
+            if channels is None:
+                raise SoKDConfigError(f'model.distiller.hints.{name}: the DAM needs the teacher '
+                                      "feature's channels: set model.distiller.in_channels.")
+            if augment:
+                self.augmenters[name] = MODELS.build(dict(type='FeatureAugmenter',
+                                                          op_set=op_set, ops=ops))
+            self.dams[name] = MODELS.build(self._dam_cfg(dam, channels, num_classes, topk,
+                                                         box_rule, area_mix))
+            self.hints[name] = dict(student_recorder=name, teacher_recorder=name,
+                                    connector=connector)
         self.augmented_records = {}
         for recorder, augmenter in augmented_teacher_recorders.items():
             if recorder not in self.teacher_recorders.recorders:
@@ -120,6 +144,39 @@ class SoKDDistiller(ValidatedDistiller):
         self.magnitude_grad = False  # set by the algorithm while it searches the policy
         # Off during the search's virtual evaluations, whose diagnostics nobody reads.
         self.diagnostics = True
+
+    @staticmethod
+    def _weights(dam: str, area, agreement, heatmap) -> Dict[str, float]:
+        if dam not in DAM_MODES:
+            raise SoKDConfigError(f'model.distiller.dam must be one of {DAM_MODES}, got {dam!r}')
+        # Weights of terms a DAM mode does not have are never read.
+        weights = dict(area=1000.0, agreement=1000.0, heatmap=1.0)
+        weights.update(DEFAULT_WEIGHTS[dam])
+        for name, value in (('area', area), ('agreement', agreement), ('heatmap', heatmap)):
+            if value is None:
+                continue
+            if name not in DEFAULT_WEIGHTS[dam]:
+                raise SoKDConfigError(f'model.distiller.{name}_weight does not apply to '
+                                      f'dam={dam!r}: leave it unset.')
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise SoKDConfigError(f'model.distiller.{name}_weight={value!r}; expected a '
+                                      'number >= 0.')
+            weights[name] = float(value)
+        return weights
+
+    @staticmethod
+    def _dam_cfg(dam: str, channels: int, num_classes, topk: int, box_rule: str,
+                 area_mix: float) -> dict:
+        if dam == 'reference':
+            if num_classes is None:
+                raise SoKDConfigError("dam='reference' needs model.distiller.num_classes (the "
+                                      "heatmap's channels, the dataset's classes).")
+            return dict(type='DistinctiveAreaModule', in_channels=channels,
+                        num_classes=num_classes, topk=topk, box_rule=box_rule)
+        if dam == 'live':
+            return dict(type='LiveDistinctiveAreaModule', in_channels=channels, topk=topk,
+                        area_mix=area_mix)
+        return dict(type='WholeMapArea', in_channels=channels)
 
     def draw_policies(self) -> None:
         for augmenter in self.augmenters.values():
@@ -156,7 +213,7 @@ class SoKDDistiller(ValidatedDistiller):
             try:
                 terms = self.dams[name].losses(student, refined, self.diagnostics)
             except DAMConfigError as error:  # the DAM does not know where it sits in the config
-                raise DAMConfigError(f'model.distiller.sokd_hints.{name}.dam: {error} (known '
+                raise DAMConfigError(f'model.distiller.in_channels (hint {name!r}): {error} (known '
                                      'only from the first feature, so at the first step)'
                                      ) from None
             for term, value in terms['losses'].items():
