@@ -47,6 +47,16 @@ def test_an_edited_table_is_caught(tmp_path):
     assert 'docs/en/sokd_ablation.md' in stale_docs(str(tmp_path))
 
 
+def test_empty_blocks_are_filled_and_the_text_between_them_kept():
+    """A new page starts with empty blocks: each is filled from its own JSON, nothing between
+    them is taken for a table."""
+    results = 'docs/results/sokd_ablation_fashion_mnist.json'
+    text = (f'<!-- generated from {results} -->\n<!-- end of generated table -->\n\nbetween\n\n'
+            f'<!-- generated from {results} -->\n<!-- end of generated table -->\n')
+    blocks = BLOCK.findall(text)
+    assert [b[0] for b in blocks] == [results, results] and 'between' not in blocks[0][1]
+
+
 def test_the_readme_quotes_the_demo_time_of_its_benchmark_json():
     data = json.load(open(osp.join(REPO, 'benchmarks', 'results', 'demo_time.json')))
     readme = open(osp.join(REPO, 'README.md')).read()

@@ -6,6 +6,7 @@ gap to its base method against the budget.
 --by-method --spec``) into one collected JSON per budget in the same format, the methods under
 their plain names; ``budget_gaps`` reads those back for the figure ``plot_budget_gaps`` draws.
 """
+import os
 import re
 from typing import Dict, List, Optional, Tuple
 
@@ -92,6 +93,7 @@ def plot_budget_gaps(gaps: Dict[str, Dict[str, List]], path: str,
     ax.set_title(title)
     ax.legend(fontsize=8)
     fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path)
     plt.close(fig)
     return ax

@@ -18,7 +18,7 @@ from typing import Dict
 
 BEGIN = '<!-- generated from {} -->'
 END = '<!-- end of generated table -->'
-BLOCK = re.compile(r'<!-- generated from (\S+) -->\n(.*?)\n' + re.escape(END), re.S)
+BLOCK = re.compile(r'<!-- generated from (\S+) -->\n(?:(.*?)\n)??' + re.escape(END), re.S)
 
 
 def render_json_table(repo: str, results: str) -> str:

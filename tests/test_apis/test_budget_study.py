@@ -63,8 +63,8 @@ def test_the_gaps_are_the_variant_minus_its_base_at_each_budget():
 
 def test_the_figure_draws_one_line_per_variant(tmp_path):
     gaps = budget_gaps(split_by_budget(_collected()))
-    ax = plot_budget_gaps(gaps, str(tmp_path / 'gaps.png'))
-    assert osp.getsize(tmp_path / 'gaps.png') > 1000
+    ax = plot_budget_gaps(gaps, str(tmp_path / 'figures' / 'gaps.png'))  # folder made
+    assert osp.getsize(tmp_path / 'figures' / 'gaps.png') > 1000
     labels = ax.get_legend_handles_labels()[1]
     assert sorted(labels) == ['sokd_fitnet - fitnet', 'sokd_fitnet_live - fitnet',
                               'sokd_plus_kd - kd']
