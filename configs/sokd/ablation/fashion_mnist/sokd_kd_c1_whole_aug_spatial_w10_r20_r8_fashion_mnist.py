@@ -1,9 +1,0 @@
-# SoKD-KD ablation, ResNet20 -> ResNet8, Fashion-MNIST: KD plus a weight-10 whole-map stage-2 hint
-# through FitNet's 1-block connector, augmentation with the spatial ops only. Everything else as
-# configs/sokd/sokd_kd_r20_r8_fashion_mnist.py; the table and its command: docs/en/sokd_ablation.md.
-_base_ = ['../../../kd/kd_r20_r8_fashion_mnist.py']
-from sokd_mm.utils import sokd_settings  # noqa: E402
-
-model, optim_wrapper, model_wrapper_cfg = sokd_settings(
-    num_classes=10, search_epochs=4, dam='off', connector='ConvRegConnector',
-    augment_ops='spatial', area_weight=10.0)
