@@ -31,7 +31,6 @@ class SoKDConfigError(SokdError, ValueError):
     """A SoKD setting refers to something that does not exist or cannot work."""
 
 
-DAM_MODES = ('reference', 'live', 'off')
 # Loss weights per DAM mode, the one source of SoKD's defaults. 'reference': the authors'
 # w_da = w_d = 1000 over mean-reduced MSEs. 'live' (ours): L_DA is mass-normalised, so
 # w_da = 100 is FitNet's hint weight on the selected areas; its bounded agreement and heatmap
@@ -39,6 +38,7 @@ DAM_MODES = ('reference', 'live', 'off')
 DEFAULT_WEIGHTS = dict(reference=dict(area=1000.0, agreement=1000.0),
                        live=dict(area=100.0, agreement=10.0, heatmap=1.0),
                        off=dict(area=100.0))
+DAM_MODES = tuple(DEFAULT_WEIGHTS)
 
 
 def base_hint_losses(hints: Dict[str, Optional[str]], mappings: Optional[Dict]) -> List[str]:
