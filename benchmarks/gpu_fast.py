@@ -112,7 +112,7 @@ def build_cfg(config: str, root: str, device: str, fast: bool, precision: str, i
     validation or checkpoints, in one of the runtimes / precisions."""
     from mmengine.config import Config
 
-    from sokd_mm.apis import apply_fast_runtime, student_optim_wrapper
+    from sokd_mm.apis import apply_fast_runtime
     cfg = Config.fromfile(osp.join(REPO, config))
     if 'teacher_ckpt' in cfg.model:
         cfg.model.update(teacher_ckpt=None, allow_random_teacher=True)
@@ -135,7 +135,7 @@ def build_cfg(config: str, root: str, device: str, fast: bool, precision: str, i
     if fast:
         apply_fast_runtime(cfg, bf16=precision == 'bf16')
     elif precision == 'fp16':
-        student_optim_wrapper(cfg).update(type='AmpOptimWrapper', loss_scale='dynamic')
+        cfg.optim_wrapper.update(type='AmpOptimWrapper', loss_scale='dynamic')
     return cfg
 
 

@@ -2,7 +2,12 @@
 # 32x16x16), 3-block connector, the reference search during the first 4 of 15 epochs (the
 # authors search 20 of 240; a longer share of a short run is kept for the policy to move).
 _base_ = ['../fitnet/fitnet_r20_r8_fashion_mnist.py']
-from sokd_mm.utils import sokd_settings  # noqa: E402
 
-model, optim_wrapper, model_wrapper_cfg = sokd_settings(
-    num_classes=10, search_epochs=4, dam='live')
+model = dict(
+    type='SoKDDistill', search_epochs=4,
+    distiller=dict(
+        type='SoKDDistiller', hints=dict(hint='hint_connector'), dam='live',
+        connectors=dict(hint_connector=dict(type='ThreeBlockConvRegConnector'))))
+optim_wrapper = dict(constructor='SoKDOptimWrapperConstructor')  # + the policy's Adam
+# SoKD's train_step (search, then the student step) runs through its own DDP wrapper.
+model_wrapper_cfg = dict(type='mmrazor.SoKDDDP', find_unused_parameters=True)

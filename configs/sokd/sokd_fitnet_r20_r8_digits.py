@@ -2,7 +2,12 @@
 # geometry (stage-2 hint, layer2 32x16x16, 3-block connector) and DAM, 10 heatmap classes;
 # the reference search during the first 5 of 30 epochs to keep the demo short.
 _base_ = ['../fitnet/fitnet_r20_r8_digits.py']
-from sokd_mm.utils import sokd_settings  # noqa: E402
 
-model, optim_wrapper, model_wrapper_cfg = sokd_settings(
-    num_classes=10, search_epochs=5)
+model = dict(
+    type='SoKDDistill', search_epochs=5,
+    distiller=dict(
+        type='SoKDDistiller', hints=dict(hint='hint_connector'),
+        connectors=dict(hint_connector=dict(type='ThreeBlockConvRegConnector'))))
+optim_wrapper = dict(constructor='SoKDOptimWrapperConstructor')  # + the policy's Adam
+# SoKD's train_step (search, then the student step) runs through its own DDP wrapper.
+model_wrapper_cfg = dict(type='mmrazor.SoKDDDP', find_unused_parameters=True)

@@ -3,8 +3,12 @@
 # backbone.layer2 (128, 16, 16)) through the 3-block connector; the reference DAM and search, 50
 # search epochs (the authors' setting for this pair).
 _base_ = ['../fitnet/fitnet_r32x4_r8x4_cifar100.py']
-from sokd_mm.utils import sokd_settings  # noqa: E402
 
-model, optim_wrapper, model_wrapper_cfg = sokd_settings(
-    student_hint='backbone.layer2', teacher_hint='backbone.layer2', student_shape=(128, 16, 16),
-    teacher_shape=(128, 16, 16), num_classes=100, search_epochs=50)
+model = dict(
+    type='SoKDDistill', search_epochs=50,
+    distiller=dict(
+        type='SoKDDistiller', hints=dict(hint='hint_connector'),
+        connectors=dict(hint_connector=dict(type='ThreeBlockConvRegConnector'))))
+optim_wrapper = dict(constructor='SoKDOptimWrapperConstructor')  # + the policy's Adam
+# SoKD's train_step (search, then the student step) runs through its own DDP wrapper.
+model_wrapper_cfg = dict(type='mmrazor.SoKDDDP', find_unused_parameters=True)

@@ -5,5 +5,5 @@
 # half the 240-epoch 0.05).
 _base_ = ['./sokd_fitnet_r32x4_r8x4_cifar100.py']
 train_cfg = dict(max_epochs=480)
-optim_wrapper = dict(student=dict(optimizer=dict(lr=0.025)))
+optim_wrapper = dict(optimizer=dict(lr=0.025))
 model = dict(search_epochs=20)

@@ -6,5 +6,5 @@
 # of 0.05.
 _base_ = ['./sokd_fitnet_r32x4_shv1_cifar100.py']
 train_cfg = dict(max_epochs=480)
-optim_wrapper = dict(student=dict(optimizer=dict(lr=0.005)))
+optim_wrapper = dict(optimizer=dict(lr=0.005))
 model = dict(search_epochs=20)

@@ -3,8 +3,16 @@
 # <- student backbone.layer2 (32, 16, 16)) through the 3-block connector; the reference DAM and
 # search, 20 search epochs.
 _base_ = ['../kd/kd_r110_r32_cifar100.py']
-from sokd_mm.utils import sokd_settings  # noqa: E402
 
-model, optim_wrapper, model_wrapper_cfg = sokd_settings(
-    student_hint='backbone.layer2', teacher_hint='backbone.layer2', student_shape=(32, 16, 16),
-    teacher_shape=(32, 16, 16), num_classes=100, search_epochs=20)
+model = dict(
+    type='SoKDDistill', search_epochs=20,
+    distiller=dict(
+        type='SoKDDistiller', hints=dict(hint='hint_connector'),
+        student_recorders=dict(hint=dict(type='ModuleOutputs', source='backbone.layer2')),
+        teacher_recorders=dict(hint=dict(type='ModuleOutputs', source='backbone.layer2')),
+        connectors=dict(hint_connector=dict(
+            type='ThreeBlockConvRegConnector', student_shape=(32, 16, 16),
+            teacher_shape=(32, 16, 16)))))
+optim_wrapper = dict(constructor='SoKDOptimWrapperConstructor')  # + the policy's Adam
+# SoKD's train_step (search, then the student step) runs through its own DDP wrapper.
+model_wrapper_cfg = dict(type='mmrazor.SoKDDDP', find_unused_parameters=True)

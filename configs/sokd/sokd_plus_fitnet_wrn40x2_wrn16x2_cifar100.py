@@ -1,11 +1,14 @@
-# SoKD+ (ours, sokd_plus_settings) on fitnet, wrn40x2 wrn16x2 cifar100: FitNet's own hint loss,
-# through FitNet's single-block connector, at weight 30 (the recipe's is 100): on the FitNet base
-# SoKD+ is FitNet at that weight; no augmentation, no DAM. Why each choice:
-# sokd_mm/utils/sokd_config.py and docs/en/sokd_ablation.md. The authors' SoKD for this pair:
-# configs/sokd/sokd_fitnet_wrn40x2_wrn16x2_cifar100.py.
+# SoKD+ (ours) on fitnet, wrn40x2 wrn16x2 cifar100: FitNet's own hint loss, through FitNet's
+# single-block connector, at weight 30 (the recipe's is 100): on the FitNet base SoKD+ is FitNet at
+# that weight; no augmentation, no DAM. Why each choice: docs/en/sokd_ablation.md. The authors' SoKD
+# for this pair: configs/sokd/sokd_fitnet_wrn40x2_wrn16x2_cifar100.py.
 _base_ = ['../fitnet/fitnet_wrn40x2_wrn16x2_cifar100.py']
-from sokd_mm.utils import sokd_plus_settings  # noqa: E402
 
-model, optim_wrapper, model_wrapper_cfg = sokd_plus_settings(
-    student_hint='backbone.block2', teacher_hint='backbone.block2', student_shape=(64, 16, 16),
-    teacher_shape=(64, 16, 16), num_classes=100)
+model = dict(
+    type='SoKDDistill', search_epochs=0,
+    distiller=dict(
+        type='SoKDDistiller', hints=dict(hint='hint_connector'),
+        dam='off', augment=False, area_weight=30.0))
+optim_wrapper = dict(constructor='SoKDOptimWrapperConstructor')  # + the policy's Adam
+# SoKD's train_step (search, then the student step) runs through its own DDP wrapper.
+model_wrapper_cfg = dict(type='mmrazor.SoKDDDP', find_unused_parameters=True)

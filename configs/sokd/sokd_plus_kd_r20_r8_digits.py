@@ -1,9 +1,18 @@
-# SoKD+ (ours, sokd_plus_settings) on kd, r20 r8 digits: KD unchanged plus a whole-map hint at the
-# stage-2 outputs through FitNet's single-block connector, weight 30; no augmentation, no DAM. Why
-# each choice: sokd_mm/utils/sokd_config.py and docs/en/sokd_ablation.md. The authors' SoKD for this
-# pair: configs/sokd/sokd_kd_r20_r8_digits.py.
+# SoKD+ (ours) on kd, r20 r8 digits: KD unchanged plus a whole-map hint at the stage-2 outputs
+# through FitNet's single-block connector, weight 30; no augmentation, no DAM. Why each choice:
+# docs/en/sokd_ablation.md. The authors' SoKD for this pair: configs/sokd/sokd_kd_r20_r8_digits.py.
 _base_ = ['../kd/kd_r20_r8_digits.py']
-from sokd_mm.utils import sokd_plus_settings  # noqa: E402
 
-model, optim_wrapper, model_wrapper_cfg = sokd_plus_settings(
-    num_classes=10)
+model = dict(
+    type='SoKDDistill', search_epochs=0,
+    distiller=dict(
+        type='SoKDDistiller', hints=dict(hint='hint_connector'),
+        dam='off', augment=False, area_weight=30.0,
+        student_recorders=dict(hint=dict(type='ModuleOutputs', source='backbone.layer2')),
+        teacher_recorders=dict(hint=dict(type='ModuleOutputs', source='backbone.layer2')),
+        connectors=dict(hint_connector=dict(
+            type='ConvRegConnector', student_shape=(32, 16, 16),
+            teacher_shape=(32, 16, 16)))))
+optim_wrapper = dict(constructor='SoKDOptimWrapperConstructor')  # + the policy's Adam
+# SoKD's train_step (search, then the student step) runs through its own DDP wrapper.
+model_wrapper_cfg = dict(type='mmrazor.SoKDDDP', find_unused_parameters=True)

@@ -4,8 +4,17 @@
 # reference search during the first 20 epochs; the ImageNet SGD (0.1, wd 1e-4). As in their
 # code the ops do not change the feature values (apply_ops=False); apply_ops=True applies them.
 _base_ = ['../reviewkd/reviewkd_r34_r18_imagenet.py']
-from sokd_mm.utils import sokd_levels_settings  # noqa: E402
 
-model, optim_wrapper, model_wrapper_cfg = sokd_levels_settings(
-    teacher_recorders=('t0', 't1', 't2', 't3', 't4'), apply_ops=False, student_lr=0.1,
-    student_weight_decay=1e-4)
+model = dict(
+    type='SoKDDistill', search_epochs=20,
+    distiller=dict(
+        type='SoKDDistiller',
+        augmented_teacher_recorders=dict(
+            t0=dict(type='FeatureAugmenter', apply_ops=False, op_set='reference'),
+            t1=dict(type='FeatureAugmenter', apply_ops=False, op_set='reference'),
+            t2=dict(type='FeatureAugmenter', apply_ops=False, op_set='reference'),
+            t3=dict(type='FeatureAugmenter', apply_ops=False, op_set='reference'),
+            t4=dict(type='FeatureAugmenter', apply_ops=False, op_set='reference'))))
+optim_wrapper = dict(constructor='SoKDOptimWrapperConstructor')  # + the policy's Adam
+# SoKD's train_step (search, then the student step) runs through its own DDP wrapper.
+model_wrapper_cfg = dict(type='mmrazor.SoKDDDP', find_unused_parameters=True)

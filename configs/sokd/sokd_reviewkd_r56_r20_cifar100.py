@@ -5,7 +5,16 @@
 # (apply_ops=False: only the straight-through magnitude terms reach the loss); set
 # apply_ops=True for augmentations that apply.
 _base_ = ['../reviewkd/reviewkd_r56_r20_cifar100.py']
-from sokd_mm.utils import sokd_levels_settings  # noqa: E402
 
-model, optim_wrapper, model_wrapper_cfg = sokd_levels_settings(
-    teacher_recorders=('t0', 't1', 't2', 't3'), apply_ops=False)
+model = dict(
+    type='SoKDDistill', search_epochs=20,
+    distiller=dict(
+        type='SoKDDistiller',
+        augmented_teacher_recorders=dict(
+            t0=dict(type='FeatureAugmenter', apply_ops=False, op_set='reference'),
+            t1=dict(type='FeatureAugmenter', apply_ops=False, op_set='reference'),
+            t2=dict(type='FeatureAugmenter', apply_ops=False, op_set='reference'),
+            t3=dict(type='FeatureAugmenter', apply_ops=False, op_set='reference'))))
+optim_wrapper = dict(constructor='SoKDOptimWrapperConstructor')  # + the policy's Adam
+# SoKD's train_step (search, then the student step) runs through its own DDP wrapper.
+model_wrapper_cfg = dict(type='mmrazor.SoKDDDP', find_unused_parameters=True)

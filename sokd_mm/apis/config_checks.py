@@ -173,9 +173,23 @@ def _is_constructor_argument(tree: Dict, key: str) -> bool:
         if not isinstance(node, dict):
             return False
         if part not in node:  # the first part the config lacks: an argument of ``node``?
-            return any(part in _parameters(builder) for builder in _builders(node, path))
+            return any(part in _parameters(builder) for builder in _builders(node, path)) \
+                or part in _constructor_keys(node)
         node, path = node[part], path + [part]
     return False
+
+
+def _constructor_keys(node: Dict) -> tuple:
+    """The keys an optimizer wrapper constructor (``constructor='...'``) reads from the dict
+    beyond the wrapper's own, e.g. SoKD's ``policy``: its ``config_keys``."""
+    if not isinstance(node.get('constructor'), str):
+        return ()
+    from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS
+    try:
+        cls = OPTIM_WRAPPER_CONSTRUCTORS.get(node['constructor'])
+    except Exception:  # noqa: BLE001  (an unknown scope prefix: reported by the build)
+        return ()
+    return tuple(getattr(cls, 'config_keys', ()))
 
 
 def _builders(node: Dict, path: List[str]) -> List:

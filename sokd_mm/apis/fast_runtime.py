@@ -20,15 +20,6 @@ from sokd_mm.errors import ConfigError
 EPOCH_LOOPS = ('ResumableEpochBasedTrainLoop', 'EpochBasedTrainLoop', 'DeviceResidentTrainLoop')
 
 
-def student_optim_wrapper(cfg: Config):
-    """The optimizer-wrapper config that trains the student: the only one, or SoKD's student
-    side (its policy search computes its gradients outside autocast)."""
-    wrapper = cfg.optim_wrapper
-    if wrapper.get('constructor') == 'SoKDOptimWrapperConstructor':
-        return wrapper.student
-    return wrapper
-
-
 def device_loop_settings(cfg: Config) -> Config:
     """What ``DeviceResidentTrainLoop`` needs around it, for ``--fast`` and for a config that
     names the loop: ``DeferredRuntimeInfoHook`` (the loop logs the losses at its sync points;
@@ -54,7 +45,7 @@ def apply_fast_runtime(cfg: Config, bf16: bool) -> Config:
     cfg.train_dataloader.update(num_workers=0, persistent_workers=False)
     device_loop_settings(cfg)
     if bf16:
-        wrapper = student_optim_wrapper(cfg)
+        wrapper = cfg.optim_wrapper  # SoKD: the student side; its policy keeps its type
         if wrapper.get('type', 'OptimWrapper') != 'OptimWrapper':
             raise ConfigError(
                 f"--fast trains in bfloat16 through BF16OptimWrapper, but the config's "

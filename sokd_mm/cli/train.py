@@ -19,7 +19,7 @@ from mmengine.runner import Runner  # noqa: E402
 from sokd_mm.apis import (apply_fast_runtime, check_data_folders, check_loss_weights,  # noqa: E402
                           check_num_classes, device_loop_settings, explain_build_error,
                           close_process_group, fit_crd_memory, load_config, prepare_distributed,
-                          student_optim_wrapper, teacher_from_checkpoint, total_batch_note)
+                          teacher_from_checkpoint, total_batch_note)
 from sokd_mm.apis.run_identity import check_resume_settings  # noqa: E402
 from sokd_mm.engine.hooks import (NonFiniteLossError, PreemptionHook,  # noqa: E402
                                   TrainingPreempted)
@@ -147,7 +147,7 @@ def enable_amp(cfg: Config) -> None:
     if not torch.cuda.is_available():
         raise SystemExit('Error: --amp needs a CUDA GPU (mmengine\'s AmpOptimWrapper); this '
                          'machine has none: drop --amp.')
-    wrapper = student_optim_wrapper(cfg)
+    wrapper = cfg.optim_wrapper
     wrapper.type = 'AmpOptimWrapper'
     wrapper.setdefault('loss_scale', 'dynamic')
 

@@ -154,9 +154,14 @@ def test_a_value_of_the_wrong_type_or_range_is_refused_naming_key_and_expectatio
 
 def test_sokd_optimizers_are_checked_too():
     from sokd_mm.apis import load_config
-    with pytest.raises(ConfigError, match=r'optim_wrapper.student.optimizer.lr = -1'):
+    with pytest.raises(ConfigError, match=r'optim_wrapper.policy.optimizer.lr = -1'):
         load_config(f'{REPO}/configs/sokd/sokd_fitnet_r20_r8_fashion_mnist.py',
-                    {'optim_wrapper.student.optimizer.lr': -1})
+                    {'optim_wrapper.policy.optimizer.lr': -1})
+    # the policy is a key SoKD's constructor reads, not one the wrapper takes: a misspelling
+    # of it is still refused
+    with pytest.raises(ConfigError, match="'optim_wrapper.polcy.optimizer.lr' .*matches nothing"):
+        load_config(f'{REPO}/configs/sokd/sokd_fitnet_r20_r8_fashion_mnist.py',
+                    {'optim_wrapper.polcy.optimizer.lr': 1e-3})
 
 
 @pytest.mark.parametrize('text, message', [

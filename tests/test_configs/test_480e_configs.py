@@ -30,7 +30,7 @@ def test_every_sokd_cifar_config_and_baseline_has_a_480e_child():
 
 
 def _lr(cfg, sokd):
-    return (cfg.optim_wrapper.student if sokd else cfg.optim_wrapper).optimizer.lr
+    return cfg.optim_wrapper.optimizer.lr
 
 
 @pytest.mark.parametrize('parent,child', PAIRS, ids=lambda p: osp.basename(p))

@@ -57,9 +57,8 @@ class ConvRegConnector(BaseConnector):
             raise ConnectorShapeError(
                 f'ConvRegConnector was configured for student features of shape '
                 f'{self.student_shape} but received {tuple(feature.shape[1:])}; set '
-                'student_shape to the received shape: in a SoKD config, '
-                'sokd_settings(student_shape=...) (or sokd_plus_settings); elsewhere the '
-                "connector's student_shape.")
+                'student_shape to the received shape '
+                '(model.distiller.connectors.<name>.student_shape).')
         return self.relu(self.bn(self.conv(feature)))
 
 
