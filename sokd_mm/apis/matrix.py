@@ -58,6 +58,7 @@ from mmengine.config import Config
 
 from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text, checkpoint_files,
                                                      find_last_complete_checkpoint)
+from sokd_mm.apis.method_catalogue import REFERENCE, REFERENCE_COLUMNS, table_rank
 from sokd_mm.errors import RunFailedError, SokdError, SpecError
 from sokd_mm.utils.config_helpers import CONFIG_ROOT
 
@@ -76,18 +77,6 @@ def config_file(config: str) -> str:
         return osp.join(CONFIG_ROOT, config[len('configs/'):])
     return osp.abspath(config)
 
-# docs/en/methods.md section 3 (CRD/RepDistiller, CIFAR-100 top-1): teacher, student, KD,
-# FitNet, AT, CRD
-REFERENCE = {
-    ('wrn_40_2', 'wrn_16_2'): (75.61, 73.26, 74.92, 73.58, 74.08, 75.48),
-    ('wrn_40_2', 'wrn_40_1'): (75.61, 71.98, 73.54, 72.24, 72.77, 74.14),
-    ('resnet56', 'resnet20'): (72.34, 69.06, 70.66, 69.21, 70.55, 71.16),
-    ('resnet110', 'resnet32'): (74.31, 71.14, 73.08, 71.06, 72.31, 73.48),
-    ('resnet32x4', 'resnet8x4'): (79.42, 72.50, 73.33, 73.50, 73.44, 75.51),
-    ('vgg13', 'vgg8'): (74.64, 70.36, 72.98, 71.02, 71.43, 73.94),
-    ('resnet50', 'mobilenetv2'): (79.34, 64.60, 67.35, 63.16, 58.58, 69.11),
-}
-REFERENCE_COLUMNS = ('teacher', 'student', 'kd', 'fitnet', 'at', 'crd')
 
 
 @dataclass
@@ -314,7 +303,8 @@ def _planned(spec: Config, cell: Cell):
     options say how many images it trains on) and SoKD search iterations."""
     import math
 
-    from .time_estimate import PlannedRun, run_kind
+    from .method_catalogue import cost_kind
+    from .time_estimate import PlannedRun
     cfg = Config.fromfile(config_file(cell.config))
     cfg.merge_from_dict(_cell_options(spec, cell, None))
     epochs, images = train_budget(cfg)
@@ -323,7 +313,7 @@ def _planned(spec: Config, cell: Cell):
         if cfg.model.get('type') == 'SoKDDistill' else 0
     if cell.after:  # reuses another teacher's run: nothing to train
         epochs = search = 0
-    return PlannedRun(cell.name, run_kind(cell.config, cell.role), epochs * per_epoch,
+    return PlannedRun(cell.name, cost_kind(cell.config, cell.role), epochs * per_epoch,
                       search * per_epoch, cell.teacher or cell.after)
 
 
@@ -515,15 +505,10 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
     return list(results.values())
 
 
-METHOD_ORDER = ('student', 'kd', 'fitnet', 'at', 'crd', 'dkd', 'reviewkd')
-
-
 def _method_key(method: str) -> tuple:
-    """Baselines in the paper's order, then each baseline's SoKD variants, then the rest."""
+    """Baselines in the catalogue's order, then each baseline's SoKD variants, then the rest."""
     base = method[len('sokd_'):] if method.startswith('sokd_') else method
-    root = base.split('_')[0]
-    rank = METHOD_ORDER.index(root) if root in METHOD_ORDER else len(METHOD_ORDER)
-    return (rank, method.startswith('sokd_'), method)
+    return (table_rank(base), method.startswith('sokd_'), method)
 
 
 def _stats(values: List[float]) -> Dict:

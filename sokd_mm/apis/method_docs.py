@@ -10,97 +10,11 @@ published number beside it where the paper has one.
 import glob
 import json
 import os.path as osp
-import re
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
-from .matrix import REFERENCE, REFERENCE_COLUMNS, load_spec
+from .matrix import load_spec
+from .method_catalogue import BIBTEX, METHODS, config_facts, reference_top1
 
-ARCH = {'r8': 'resnet8', 'r14': 'resnet14', 'r18': 'resnet18', 'r20': 'resnet20',
-        'r32': 'resnet32', 'r34': 'resnet34', 'r44': 'resnet44', 'r56': 'resnet56',
-        'r110': 'resnet110', 'r32x4': 'resnet32x4', 'r8x4': 'resnet8x4', 'r50': 'resnet50',
-        'wrn40x2': 'wrn_40_2', 'wrn16x2': 'wrn_16_2', 'wrn40x1': 'wrn_40_1', 'vgg13': 'vgg13',
-        'vgg8': 'vgg8', 'mv2': 'mobilenetv2', 'shv1': 'shufflev1', 'shv2': 'shufflev2'}
-DATASETS = (('fashion_mnist', 'Fashion-MNIST'), ('tinyimagenet', 'Tiny-ImageNet'),
-            ('cifar100', 'CIFAR-100'), ('imagenet', 'ImageNet'), ('digits', 'digits'))
-# Published CIFAR-100 top-1 of the student: the CRD paper's table (REFERENCE, for KD, FitNet,
-# AT, CRD and the plain networks) and the DKD and ReviewKD papers' tables.
-PAPER = {
-    'dkd': {('resnet56', 'resnet20'): 71.97, ('resnet110', 'resnet32'): 74.11,
-            ('resnet32x4', 'resnet8x4'): 76.32, ('wrn_40_2', 'wrn_16_2'): 76.24,
-            ('wrn_40_2', 'wrn_40_1'): 74.81, ('vgg13', 'vgg8'): 74.68},
-    'reviewkd': {('resnet56', 'resnet20'): 71.89, ('resnet110', 'resnet32'): 73.89,
-                 ('resnet32x4', 'resnet8x4'): 75.63, ('wrn_40_2', 'wrn_16_2'): 76.12,
-                 ('wrn_40_2', 'wrn_40_1'): 75.09, ('vgg13', 'vgg8'): 74.84},
-}
-METHODS = {
-    'vanilla': dict(name='Vanilla', title='Standard training with cross-entropy (the CIFAR '
-                    'model zoo of the CRD/RepDistiller suite)', technique='Cross-entropy',
-                    paper=('Contrastive Representation Distillation (the zoo and its recipe)',
-                           'https://arxiv.org/abs/1910.10699'), bibtex='crd'),
-    'soteacher': dict(name='SoTeacher', title='SoTeacher: teachers trained for their students',
-                      technique='Lipschitz and consistency regularisation',
-                      paper=('Toward Student-Oriented Teacher Network Training for Knowledge '
-                             'Distillation', 'https://arxiv.org/abs/2206.06661'),
-                      bibtex='soteacher', guide='docs/en/user_guides/soteacher.md'),
-    'kd': dict(name='KD', title='KD: distilling the knowledge in a neural network',
-               technique='Knowledge Distillation',
-               paper=('Distilling the Knowledge in a Neural Network',
-                      'https://arxiv.org/abs/1503.02531'), bibtex='kd'),
-    'fitnet': dict(name='FitNet', title='FitNet: hints for thin deep nets',
-                   technique='Knowledge Distillation',
-                   paper=('FitNets: Hints for Thin Deep Nets', 'https://arxiv.org/abs/1412.6550'),
-                   bibtex='fitnet'),
-    'at': dict(name='AT', title='AT: attention transfer', technique='Knowledge Distillation',
-               paper=('Paying More Attention to Attention: Improving the Performance of '
-                      'Convolutional Neural Networks via Attention Transfer',
-                      'https://arxiv.org/abs/1612.03928'), bibtex='at'),
-    'dkd': dict(name='DKD', title='DKD: decoupled knowledge distillation',
-                technique='Knowledge Distillation',
-                paper=('Decoupled Knowledge Distillation', 'https://arxiv.org/abs/2203.08679'),
-                bibtex='dkd'),
-    'crd': dict(name='CRD', title='CRD: contrastive representation distillation',
-                technique='Knowledge Distillation',
-                paper=('Contrastive Representation Distillation',
-                       'https://arxiv.org/abs/1910.10699'), bibtex='crd'),
-    'reviewkd': dict(name='ReviewKD', title='ReviewKD: distilling knowledge via knowledge review',
-                     technique='Knowledge Distillation',
-                     paper=('Distilling Knowledge via Knowledge Review',
-                            'https://arxiv.org/abs/2104.09044'), bibtex='reviewkd'),
-    'sokd': dict(name='SoKD', title='SoKD: student-oriented teacher knowledge refinement',
-                 technique='Knowledge Distillation',
-                 paper=('Student-Oriented Teacher Knowledge Refinement for Knowledge '
-                        'Distillation', 'https://doi.org/10.1145/3664647.3680595'),
-                 bibtex='sokd', guide='docs/en/user_guides/sokd.md'),
-}
-BIBTEX = {
-    'crd': ('tian2020crd', 'Contrastive Representation Distillation',
-            'Tian, Yonglong and Krishnan, Dilip and Isola, Phillip',
-            'International Conference on Learning Representations (ICLR)', 2020),
-    'soteacher': ('dong2024soteacher', 'Toward Student-Oriented Teacher Network Training for '
-                  'Knowledge Distillation', 'Dong, Chengyu and Liu, Liyuan and Shang, Jingbo',
-                  'International Conference on Learning Representations (ICLR)', 2024),
-    'kd': ('hinton2015kd', 'Distilling the Knowledge in a Neural Network',
-           'Hinton, Geoffrey and Vinyals, Oriol and Dean, Jeff',
-           'NIPS Deep Learning and Representation Learning Workshop', 2015),
-    'fitnet': ('romero2015fitnets', 'FitNets: Hints for Thin Deep Nets',
-               'Romero, Adriana and Ballas, Nicolas and Kahou, Samira Ebrahimi and Chassang, '
-               'Antoine and Gatta, Carlo and Bengio, Yoshua',
-               'International Conference on Learning Representations (ICLR)', 2015),
-    'at': ('zagoruyko2017at', 'Paying More Attention to Attention: Improving the Performance '
-           'of Convolutional Neural Networks via Attention Transfer',
-           'Zagoruyko, Sergey and Komodakis, Nikos',
-           'International Conference on Learning Representations (ICLR)', 2017),
-    'dkd': ('zhao2022dkd', 'Decoupled Knowledge Distillation',
-            'Zhao, Borui and Cui, Quan and Song, Renjie and Qiu, Yiyu and Liang, Jiajun',
-            'IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)', 2022),
-    'reviewkd': ('chen2021reviewkd', 'Distilling Knowledge via Knowledge Review',
-                 'Chen, Pengguang and Liu, Shu and Zhao, Hengshuang and Jia, Jiaya',
-                 'IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)', 2021),
-    'sokd': ('shen2024sokd', 'Student-Oriented Teacher Knowledge Refinement for Knowledge '
-             'Distillation', 'Shen, Chaomin and Huang, Yaomin and Zhu, Haokun and Fan, Jinsong '
-             'and Zhang, Guixu', 'Proceedings of the 32nd ACM International Conference on '
-             'Multimedia', 2024),
-}
 # The studies whose JSON feeds the READMEs: (results JSON, SPEC, teacher label).
 SOURCES = (
     ('docs/results/sokd_plus_fashion_mnist.json', 'configs/matrix/fashion_mnist_sokd_plus.py',
@@ -111,36 +25,6 @@ SOURCES = (
     ('docs/results/soteacher_regime_fashion_mnist.json',
      'configs/matrix/fashion_mnist_soteacher_regime.py', None),
 )
-
-
-def config_facts(path: str) -> Tuple[str, Optional[str], Optional[str]]:
-    """(dataset label, teacher arch, student arch) read from a config's file name."""
-    stem = osp.splitext(osp.basename(path))[0]
-    dataset = next((label for key, label in DATASETS if f'_{key}' in stem), '-')
-    codes = [ARCH[t] for t in stem.split('_') if t in ARCH]
-    if len(codes) >= 2:
-        return dataset, codes[0], codes[1]
-    arch = re.sub(r'^soteacher_', '', stem)
-    key = next((k for k, _ in DATASETS if f'_{k}' in arch), None)
-    arch = arch.split(f'_{key}')[0] if key else arch
-    return dataset, None, arch
-
-
-def _reference(method: str, path: str) -> Optional[float]:
-    dataset, teacher, student = config_facts(path)
-    if dataset != 'CIFAR-100' or '_480e' in path or method in ('soteacher', 'sokd'):
-        return None  # the CRD table has no SoTeacher or SoKD rows
-    if teacher is None:  # a plain network: the CRD table's teacher and student columns
-        for (t, s), numbers in REFERENCE.items():
-            if student in (t, s):
-                return numbers[0] if student == t else numbers[1]
-        return None
-    if method in PAPER:
-        return PAPER[method].get((teacher, student))
-    numbers = REFERENCE.get((teacher, student))
-    if numbers and method in REFERENCE_COLUMNS:
-        return numbers[REFERENCE_COLUMNS.index(method)]
-    return None
 
 
 def _spec_entries(spec) -> Dict[str, object]:
@@ -257,12 +141,12 @@ def render(method: str, repo: str) -> Tuple[str, dict]:
     folder = osp.join(repo, 'configs', method)
     configs = sorted(osp.relpath(p, repo) for p in glob.glob(osp.join(folder, '*.py')))
     measured = [r for r in measured_rows(repo) if osp.dirname(r['config']) == f'configs/{method}']
-    key, title, authors, venue, year = BIBTEX[info['bibtex']]
-    lines = [f"# {info['title']}", '',
-             f"> [{info['paper'][0]}]({info['paper'][1]})", '']
-    if info.get('guide'):
+    key, title, authors, venue, year = BIBTEX[info.bibtex]
+    lines = [f"# {info.title}", '',
+             f"> [{info.paper[0]}]({info.paper[1]})", '']
+    if info.guide:
         lines += [f"How to use it, its options and its logs: "
-                  f"[{info['guide']}](../../{info['guide']})", '']
+                  f"[{info.guide}](../../{info.guide})", '']
     lines += ['## Results (measured)', '']
     if measured:
         lines += ['Test-split top-1 (%), mean +- std over seeds, of the recipe the row names: '
@@ -293,14 +177,14 @@ def render(method: str, repo: str) -> Tuple[str, dict]:
         pair = f'{teacher} -> {student}' if teacher else student
         here = 'measured (above)' if path in measured_configs else 'not yet run'
         lines.append(f'| [{name}]({name}) | {dataset} | {pair} | {here} | '
-                     f'{_number(_reference(method, path))} |')
+                     f'{_number(reference_top1(method, path))} |')
     lines += ['', '## Citation', '', '```bibtex', f'@inproceedings{{{key},',
               f'  title     = {{{title}}},', f'  author    = {{{authors}}},',
               f'  booktitle = {{{venue}}},', f'  year      = {{{year}}}', '}', '```', '']
     models = []
     for path in configs:
         dataset, teacher, student = config_facts(path)
-        model = {'Name': osp.splitext(osp.basename(path))[0], 'In Collection': info['name'],
+        model = {'Name': osp.splitext(osp.basename(path))[0], 'In Collection': info.name,
                  'Metadata': {'Training Data': dataset,
                               'Architecture': [a for a in (teacher, student) if a]},
                  'Config': path}
@@ -310,11 +194,11 @@ def render(method: str, repo: str) -> Tuple[str, dict]:
         if results:
             model['Results'] = results
         models.append(model)
-    metafile = {'Collections': [{'Name': info['name'],
+    metafile = {'Collections': [{'Name': info.name,
                                  'Metadata': {'Training Data': sorted({config_facts(p)[0]
                                                                        for p in configs}),
-                                              'Training Techniques': [info['technique']]},
-                                 'Paper': {'Title': info['paper'][0], 'URL': info['paper'][1]},
+                                              'Training Techniques': [info.technique]},
+                                 'Paper': {'Title': info.paper[0], 'URL': info.paper[1]},
                                  'README': f'configs/{method}/README.md'}],
                 'Models': models}
     return '\n'.join(lines), metafile

@@ -216,12 +216,13 @@ def _run_in_worker(spec: RunSpec, root: str, results: Dict[str, Dict], verbose: 
 def run_pipeline(specs: List[RunSpec], root: str, verbose: bool = False,
                  jobs: int = 1) -> List[Dict]:
     """Run ``specs`` (module doc); a student starts once its teacher has finished."""
-    from .time_estimate import PlannedRun, run_kind, seconds_left
+    from .method_catalogue import cost_kind
+    from .time_estimate import PlannedRun, seconds_left
     os.makedirs(root, exist_ok=True)
     plan = []
     for spec in specs:
         epochs, search = planned_epochs(spec)
-        plan.append(PlannedRun(spec.name, run_kind(spec.config, spec.role), epochs, search,
+        plan.append(PlannedRun(spec.name, cost_kind(spec.config, spec.role), epochs, search,
                                spec.teacher_from))
     kinds = {p.name: p for p in plan}
     done: Dict[str, Dict] = {}

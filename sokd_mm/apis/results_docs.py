@@ -45,7 +45,8 @@ def render_json_table(repo: str, results: str) -> str:
 
 def render_docs(repo: str) -> Dict[str, str]:
     """Path (relative to ``repo``) -> the text it should have."""
-    from .method_docs import METHODS, dump_metafile, render
+    from .method_catalogue import METHODS
+    from .method_docs import dump_metafile, render
     out = {}
     for path in sorted(glob.glob(osp.join(repo, 'docs', 'en', '**', '*.md'), recursive=True)):
         text = open(path).read()

@@ -21,22 +21,10 @@ RELATIVE = {'teacher': 1.41, 'soteacher': 1.43, 'plain': 0.56, 'kd': 1.0, 'fitne
 @dataclass
 class PlannedRun:
     name: str
-    kind: str                   # a RELATIVE key
+    kind: str                   # a RELATIVE key (method_catalogue.cost_kind)
     iterations: int             # all its training iterations
     search_iterations: int = 0  # of which SoKD search iterations
     after: Optional[str] = None  # the run it waits for (its teacher)
-
-
-def run_kind(config: str, role: str) -> str:
-    """The cost kind of a run, from its config path and role."""
-    name = config.replace('\\', '/').rsplit('/', 1)[-1]
-    if role == 'teacher':
-        return 'soteacher' if name.startswith('soteacher') else 'teacher'
-    for prefix, kind in (('sokd_plus_', 'sokd_plus'), ('sokd_', 'sokd'), ('fitnet', 'fitnet'),
-                         ('kd_', 'kd'), ('dkd', 'kd')):
-        if name.startswith(prefix):
-            return kind
-    return 'plain'
 
 
 def iteration_costs(finished: List[Dict]) -> Dict[str, float]:

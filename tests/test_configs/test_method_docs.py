@@ -8,7 +8,8 @@ import os.path as osp
 import pytest
 import yaml
 
-from sokd_mm.apis.method_docs import METHODS, dump_metafile, measured_rows, render
+from sokd_mm.apis.method_catalogue import METHODS
+from sokd_mm.apis.method_docs import dump_metafile, measured_rows, render
 from tests.conftest import REPO
 
 
@@ -73,11 +74,3 @@ def test_a_row_names_the_budget_it_was_measured_at_and_appears_once():
     kinds = {r['note'] for r in rows
              if r['config'] == 'configs/soteacher/soteacher_resnet20_fashion_mnist.py'}
     assert {'teacher "soteacher"', 'teacher "soteacher_lr1e6_cr1"'} <= kinds
-
-
-def test_the_paper_column_is_that_method_and_pair():
-    from sokd_mm.apis.method_docs import _reference
-    assert _reference('kd', 'configs/kd/kd_r56_r20_cifar100.py') == 70.66
-    assert _reference('vanilla', 'configs/vanilla/resnet56_cifar100.py') == 72.34
-    # the CRD table has no SoTeacher teacher: no plain-network number in its place
-    assert _reference('soteacher', 'configs/soteacher/soteacher_resnet56_cifar100.py') is None
