@@ -5,8 +5,6 @@ from data/fashion-mnist or Debian's copy) and writes benchmarks/results/quick_st
 block's commands and seconds, and each training's seconds per iteration with the time its full
 recipe (the config without the block's --cfg-options budget) would take at that pace.
 Time it on an idle machine; the README quotes each block's minutes from the JSON."""
-import glob
-import json
 import os
 import os.path as osp
 import re
@@ -22,6 +20,7 @@ REPO = osp.dirname(HERE)
 sys.path.insert(0, REPO)
 
 from benchmarks.common import machine, write_json  # noqa: E402
+from sokd_mm.apis.run_records import iteration_seconds, scalar_records  # noqa: E402
 
 README_SECTION = '## Five minutes'
 
@@ -61,12 +60,7 @@ def _full_recipe_iterations(command: List[str], cwd: str) -> int:
 
 def _seconds_per_iteration(work_dir: str) -> float:
     """Mean logged iteration time of a run (``time`` in vis_data/scalars.json)."""
-    times = []
-    for path in glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')):
-        for line in open(path):
-            record = json.loads(line)
-            if 'time' in record and 'loss' in record:
-                times.append(record['time'])
+    times = iteration_seconds(scalar_records(work_dir))
     return sum(times) / len(times)
 
 

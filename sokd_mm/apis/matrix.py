@@ -47,7 +47,6 @@ import os
 import os.path as osp
 import re
 import shlex
-import statistics
 import subprocess
 import sys
 import time
@@ -59,6 +58,8 @@ from mmengine.config import Config
 from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text, checkpoint_files,
                                                      find_last_complete_checkpoint)
 from sokd_mm.apis.method_catalogue import REFERENCE, REFERENCE_COLUMNS, table_rank
+from sokd_mm.apis.run_records import (finished_runs, last_validation, scalar_records, seed_stats,
+                                      validation_top1_at)
 from sokd_mm.errors import RunFailedError, SokdError, SpecError
 from sokd_mm.utils.config_helpers import CONFIG_ROOT
 
@@ -206,17 +207,6 @@ def _plan(spec: Config) -> List[Cell]:
     return cells
 
 
-def _final_metrics(work_dir: str) -> Dict:
-    """Last validation scalars of a run, from its vis_data/scalars.json files."""
-    last = {}
-    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
-        for line in open(path):
-            record = json.loads(line)
-            if 'accuracy/top1' in record:
-                last = record
-    return last
-
-
 def _command(spec: Config, cell: Cell, work_dir: str, teacher_ckpt: Optional[str]) -> List[str]:
     options = [f'{k}={v}' for k, v in _cell_options(spec, cell, teacher_ckpt).items()]
     args = [config_file(cell.config),
@@ -317,25 +307,16 @@ def _planned(spec: Config, cell: Cell):
                       search * per_epoch, cell.teacher or cell.after)
 
 
-def _val_top1_of(run_dir: str, checkpoint: str) -> Optional[float]:
-    """The validation top-1 logged at a checkpoint's epoch, when that epoch was validated."""
-    match = re.search(r'epoch_(\d+)\.pth$', checkpoint)
-    found = None
-    for path in sorted(glob.glob(osp.join(run_dir, '*', 'vis_data', 'scalars.json'))):
-        for line in open(path):
-            record = json.loads(line)
-            if 'accuracy/top1' in record and match and record.get('step') == int(match[1]):
-                found = record['accuracy/top1']
-    return found
-
-
 def _finish_cell(spec: Config, cell: Cell, work_dir: str) -> Dict:
     run_dir = osp.join(spec.work_dir, cell.after) if cell.after else work_dir
-    metrics = _final_metrics(run_dir)
+    records = scalar_records(run_dir)
+    metrics = last_validation(records)
     choice = cell.info.get('checkpoint_choice', 'last')
     checkpoint = select_checkpoint(run_dir, choice)
+    epoch = re.search(r'epoch_(\d+)\.pth$', checkpoint)
+    # the validation top-1 logged at the chosen checkpoint's epoch, when it was validated
     top1 = metrics.get('accuracy/top1') if choice == 'last' else \
-        _val_top1_of(run_dir, checkpoint)
+        validation_top1_at(records, int(epoch[1])) if epoch else None
     result = dict(name=cell.name, role=cell.role, config=cell.config, seed=cell.seed,
                   teacher=cell.teacher, top1=top1, checkpoint=checkpoint, **cell.info)
     if cell.role == 'teacher' and spec.get('teacher_quality', True):
@@ -511,15 +492,6 @@ def _method_key(method: str) -> tuple:
     return (table_rank(base), method.startswith('sokd_'), method)
 
 
-def _stats(values: List[float]) -> Dict:
-    """Mean, sample std and n over seeds, and the values themselves (in seed order), so that a
-    table can be checked, or extended by later seeds, without the work dir."""
-    values = [v for v in values if v is not None]
-    return dict(mean=statistics.mean(values) if values else None,
-                std=statistics.stdev(values) if len(values) > 1 else 0.0, n=len(values),
-                values=values)
-
-
 METRICS = dict(top1="top-1 (%) of the last epoch's validation",
                test_top1="top-1 (%) of the final checkpoint on the test split")
 
@@ -540,12 +512,11 @@ def collect(work_dir: str, metric: str = 'top1') -> Dict:
     rows: Dict = {}
     alone: Dict = {}
     teachers = {}
-    results = sorted(glob.glob(osp.join(work_dir, '*', 'result.json')))
+    results = finished_runs(work_dir)
     if not results:
         raise SpecError(f'{work_dir} holds no <cell>/result.json: not a matrix work dir '
                          '(tools/run_matrix.py writes them).')
-    for path in results:
-        r = json.load(open(path))
+    for path, r in results:
         if 'method' not in r and r.get('role') != 'teacher':
             raise SpecError(f'{path} is not a matrix cell result (no "method"; the demo '
                              'writes its own results.md): collect a tools/run_matrix.py work '
@@ -581,9 +552,9 @@ def collect(work_dir: str, metric: str = 'top1') -> Dict:
                        teacher_train_ece=teacher['train_ece'],
                        teacher_epoch=checkpoint_epoch(teacher['checkpoint']))
         if (t, s) in alone:
-            row['methods']['student'] = _stats(alone[(t, s)])
+            row['methods']['student'] = seed_stats(alone[(t, s)])
         for method in sorted(methods, key=_method_key):
-            row['methods'][method] = _stats(methods[method])
+            row['methods'][method] = seed_stats(methods[method])
         ref = REFERENCE.get((t, s))
         if ref:
             row['reference'] = dict(zip(REFERENCE_COLUMNS, ref))

@@ -5,12 +5,11 @@ diagnostics). Written for ablations, where the columns of ``collect`` would be t
 ``collect_methods(work_dir)`` gives the data (committed as JSON); ``methods_markdown`` the
 table, from that data alone, so a committed table can be checked against its JSON.
 """
-import glob
-import json
 import os.path as osp
 import statistics
 from typing import Dict, List, Optional
 
+from sokd_mm.apis.run_records import finished_runs, scalar_records, seed_stats, training_records
 from sokd_mm.errors import SpecError
 
 # Logged training scalars kept per epoch (a prefix match; SoKD's terms carry the hint name).
@@ -24,24 +23,13 @@ COLUMNS = (('student.loss', 'CE'), ('distill.loss_hint', 'hint'),
 def _epoch_scalars(cell_dir: str) -> Dict[int, Dict[str, float]]:
     """The last logged training record of every epoch, watched keys only."""
     epochs: Dict[int, Dict[str, float]] = {}
-    for path in sorted(glob.glob(osp.join(cell_dir, '*', 'vis_data', 'scalars.json'))):
-        for line in open(path):
-            record = json.loads(line)
-            if 'loss' not in record or 'epoch' not in record:
-                continue
-            kept = {key: float(value) for key, value in record.items()
-                    if any(key.startswith(w) for w in WATCHED)}
-            if 'student.loss' not in kept:  # a model trained alone logs its CE as 'loss'
-                kept['student.loss'] = float(record['loss'])
-            epochs[int(record['epoch'])] = kept
+    for record in training_records(scalar_records(cell_dir)):
+        kept = {key: float(value) for key, value in record.items()
+                if any(key.startswith(w) for w in WATCHED)}
+        if 'student.loss' not in kept:  # a model trained alone logs its CE as 'loss'
+            kept['student.loss'] = float(record['loss'])
+        epochs[int(record['epoch'])] = kept
     return epochs
-
-
-def _mean_std(values: List[float]) -> Dict:
-    values = [v for v in values if v is not None]
-    return dict(mean=statistics.mean(values) if values else None,
-                std=statistics.stdev(values) if len(values) > 1 else 0.0, n=len(values),
-                values=values)
 
 
 def collect_methods(work_dir: str, methods: Optional[List[str]] = None,
@@ -52,8 +40,7 @@ def collect_methods(work_dir: str, methods: Optional[List[str]] = None,
     several SPECs)."""
     cells: Dict[str, List[Dict]] = {}
     teachers = {}
-    for path in sorted(glob.glob(osp.join(work_dir, '*', 'result.json'))):
-        result = json.load(open(path))
+    for path, result in finished_runs(work_dir):
         if result.get('role') == 'teacher':
             teachers[result['name']] = {k: result.get(k) for k in ('top1', 'nll', 'ece')}
         if result.get('role') != 'student' or (seeds is not None and
@@ -71,8 +58,8 @@ def collect_methods(work_dir: str, methods: Optional[List[str]] = None,
     methods = {}
     for method, results in cells.items():
         row = dict(seeds=[r['seed'] for r in results],
-                   top1=_mean_std([r.get('top1') for r in results]),
-                   test_top1=_mean_std([r.get('test_top1') for r in results]))
+                   top1=seed_stats([r.get('top1') for r in results]),
+                   test_top1=seed_stats([r.get('test_top1') for r in results]))
         for name, pick in (('first_epoch', min), ('last_epoch', max)):
             per_seed = [r['epochs'][pick(r['epochs'])] for r in results if r['epochs']]
             keys = sorted({k for record in per_seed for k in record})

@@ -11,6 +11,7 @@ from typing import Dict, List, Optional
 
 from mmengine.config import Config
 
+from sokd_mm.apis.run_records import iteration_seconds, scalar_records, seed_stats, series
 from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text,
                                                      find_last_complete_checkpoint)
 
@@ -110,15 +111,9 @@ def planned_epochs(spec: RunSpec, cfg: Optional[Config] = None) -> tuple:
 
 def _search_seconds(work_dir: str, search_epochs: int, runner) -> Optional[float]:
     """Seconds the SoKD search iterations took: their logged per-iteration times."""
-    import glob
     if not search_epochs:
         return None
-    times = []
-    for log in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
-        for line in open(log):
-            rec = json.loads(line)
-            if 'time' in rec and 'loss' in rec and rec.get('epoch', 0) <= search_epochs:
-                times.append(rec['time'])
+    times = iteration_seconds(scalar_records(work_dir), up_to_epoch=search_epochs)
     per_epoch = len(runner.train_dataloader)
     return sum(times) / len(times) * per_epoch * search_epochs if times else None
 
@@ -138,33 +133,20 @@ def seed_table(results: List[Dict]) -> str:
     """Mean +- standard deviation of top-1 over the seeds of each run (``name_seedN`` runs
     join ``name``)."""
     import re
-    import statistics
     groups: Dict[str, List[float]] = {}
     for r in results:
         groups.setdefault(re.sub(r'_seed\d+$', '', r['name']), []).append(r['top1'])
     rows = ['| run | top-1 (%), mean +- std | seeds |', '|---|---:|---:|']
     for name, values in groups.items():
-        std = statistics.stdev(values) if len(values) > 1 else 0.0
-        rows.append(f'| {name} | {statistics.mean(values):.2f} +- {std:.2f} | {len(values)} |')
+        stats = seed_stats(values)
+        rows.append(f"| {name} | {stats['mean']:.2f} +- {stats['std']:.2f} | {stats['n']} |")
     return '\n'.join(rows)
 
 
 def _curves(work_dir: str):
-    """(epochs, training losses) and (epochs, validation top-1) of a run's scalars.json logs;
-    the training iterations are placed on the epoch axis (iteration / iterations per epoch)."""
-    import glob
-    train, acc = [], []
-    for log in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
-        for line in open(log):
-            rec = json.loads(line)
-            if 'loss' in rec and 'iter' in rec:
-                train.append((rec['iter'], rec['epoch'], rec['loss']))
-            if 'accuracy/top1' in rec:
-                acc.append((rec['step'], rec['accuracy/top1']))
-    if train:
-        per_epoch = max(i for i, _, _ in train) / max(e for _, e, _ in train)
-        train = [(i / per_epoch, loss) for i, _, loss in train]
-    return train, sorted(dict(acc).items())
+    """(epochs, training losses) and (epochs, validation top-1) of a run's logs."""
+    records = scalar_records(work_dir)
+    return series(records, 'loss'), series(records, 'accuracy/top1')
 
 
 def draw_training_curves(results: List[Dict], root: str, path: str) -> None:

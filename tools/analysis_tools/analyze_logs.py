@@ -7,28 +7,20 @@
 Reads every ``WORK_DIR/*/vis_data/scalars.json`` (a resumed run has several), places training
 iterations on the epoch axis and validation scalars at their epoch."""
 import argparse
-import glob
-import json
 import os.path as osp
 import statistics
 import sys
 
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+
+from sokd_mm.apis.run_records import log_files, scalar_records, series  # noqa: E402
+
 
 def load_records(work_dir: str) -> list:
-    paths = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
-    if not paths:
+    if not log_files(work_dir):
         raise SystemExit(f'Error: no */vis_data/scalars.json under {work_dir}: give the work '
                          'dir of a training run.')
-    return [json.loads(line) for path in paths for line in open(path)]
-
-
-def series(records: list, key: str) -> list:
-    """(epoch, value) pairs of ``key``: training records by iteration, validation by epoch."""
-    train = [r for r in records if key in r and 'iter' in r]
-    if train:
-        per_epoch = max(r['iter'] for r in train) / max(r['epoch'] for r in train)
-        return [(r['iter'] / per_epoch, r[key]) for r in train]
-    return sorted(dict((r['step'], r[key]) for r in records if key in r).items())
+    return scalar_records(work_dir)
 
 
 def plot_curve(records: list, keys: list, out: str) -> None:
