@@ -12,6 +12,8 @@ import pytest
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 # Test-only modules (reference architectures, a weight-dump hook) importable by name.
 sys.path.insert(0, osp.join(REPO, 'tests', 'helpers'))
+# The developer scripts (docs generation, the benchmark report), importable by name.
+sys.path.insert(0, osp.join(REPO, '.dev_scripts'))
 PYTHON = sys.executable
 
 

@@ -1,5 +1,5 @@
 """Every results table of the docs is generated from its committed JSON by
-tools/misc/results_docs.py: a table edited by hand, or a JSON changed without its table, fails
+.dev_scripts/gen_docs.py: a table edited by hand, or a JSON changed without its table, fails
 here; every results JSON says where it comes from."""
 import glob
 import json
@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from sokd_mm.apis.results_docs import BLOCK, stale_docs
-from tests.conftest import REPO
+from tests.conftest import REPO  # noqa: I001  (puts .dev_scripts on the path)
+from gen_docs import BLOCK, stale_docs  # noqa: E402
 
 STUDIES = sorted(osp.relpath(p, REPO) for p in glob.glob(osp.join(REPO, 'docs', 'results',
                                                                     '*.json')))
@@ -18,8 +18,8 @@ STUDIES = sorted(osp.relpath(p, REPO) for p in glob.glob(osp.join(REPO, 'docs', 
 
 def test_every_generated_table_matches_its_json():
     stale = stale_docs(REPO)
-    assert not stale, f'out of date: {sorted(stale)}; run python tools/misc/results_docs.py'
-    check = subprocess.run([sys.executable, osp.join(REPO, 'tools', 'misc', 'results_docs.py'),
+    assert not stale, f'out of date: {sorted(stale)}; run python .dev_scripts/gen_docs.py'
+    check = subprocess.run([sys.executable, osp.join(REPO, '.dev_scripts', 'gen_docs.py'),
                             '--check'], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
 

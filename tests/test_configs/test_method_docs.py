@@ -9,17 +9,17 @@ import pytest
 import yaml
 
 from sokd_mm.apis.method_catalogue import METHODS
-from sokd_mm.apis.method_docs import dump_metafile, measured_rows, render
-from tests.conftest import REPO
+from tests.conftest import REPO  # noqa: I001  (puts .dev_scripts on the path)
+from method_docs import dump_metafile, measured_rows, render  # noqa: E402
 
 
 @pytest.mark.parametrize('method', sorted(METHODS))
 def test_readme_and_metafile_are_generated_from_configs_and_results(method):
     readme, metafile = render(method, REPO)
     assert open(osp.join(REPO, 'configs', method, 'README.md')).read() == readme, \
-        'run python tools/misc/results_docs.py'
+        'run python .dev_scripts/gen_docs.py'
     assert open(osp.join(REPO, 'configs', method, 'metafile.yml')).read() == \
-        dump_metafile(metafile), 'run python tools/misc/results_docs.py'
+        dump_metafile(metafile), 'run python .dev_scripts/gen_docs.py'
 
 
 @pytest.mark.parametrize('method', sorted(METHODS))

@@ -1,5 +1,8 @@
-"""Every results table of the docs, generated from committed JSON by one tool
-(``tools/misc/results_docs.py``; ``--check`` in the tests):
+"""Regenerate every results table of the docs from the committed JSON:
+``python .dev_scripts/gen_docs.py [--check]`` (``--check``: exit 1 naming the files that
+differ, writing nothing; run by the tests). Developer tooling, outside the package (as
+mmpretrain's ``.dev_scripts/``): it imports ``sokd_mm`` and its neighbours here, nothing from
+the repository's other folders. What it writes:
 
 - study tables in ``docs/en/*.md``: each sits between ``<!-- generated from <json> -->`` and
   ``<!-- end of generated table -->`` and is the JSON rendered by the collector that wrote it
@@ -9,12 +12,14 @@
   SoKD variant's test top-1 minus its base's at every budget (``budget_study``);
 - each method folder's ``README.md`` and ``metafile.yml`` (``method_docs``).
 """
+import argparse
 import glob
 import json
 import os.path as osp
 import re
-import sys
 from typing import Dict
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 BEGIN = '<!-- generated from {} -->'
 END = '<!-- end of generated table -->'
@@ -24,11 +29,10 @@ BLOCK = re.compile(r'<!-- generated from (\S+) -->\n(?:(.*?)\n)??' + re.escape(E
 def render_json_table(repo: str, results: str) -> str:
     """The table a committed results JSON stands for."""
     if results.startswith('benchmarks/'):  # the folder of benchmark JSON
-        sys.path.insert(0, repo)
-        from benchmarks.report import rows
+        from benchmark_report import rows
         return '\n'.join(rows())
     if '*' in results:  # a budget study's per-budget files: the SoKD gaps per budget
-        from .budget_study import budget_gaps, gaps_markdown
+        from sokd_mm.apis.budget_study import budget_gaps, gaps_markdown
         files = sorted(glob.glob(osp.join(repo, results)))
         per_budget = {}
         for path in files:
@@ -37,16 +41,17 @@ def render_json_table(repo: str, results: str) -> str:
         return gaps_markdown(budget_gaps(per_budget))
     data = json.load(open(osp.join(repo, results)))
     if 'rows' in data:
-        from .matrix import collected_markdown
+        from sokd_mm.apis.matrix import collected_markdown
         return collected_markdown(data)
-    from .method_table import methods_markdown
+    from sokd_mm.apis.method_table import methods_markdown
     return methods_markdown(data, data['order'])
 
 
 def render_docs(repo: str) -> Dict[str, str]:
     """Path (relative to ``repo``) -> the text it should have."""
-    from .method_catalogue import METHODS
-    from .method_docs import dump_metafile, render
+    from method_docs import dump_metafile, render
+
+    from sokd_mm.apis.method_catalogue import METHODS
     out = {}
     for path in sorted(glob.glob(osp.join(repo, 'docs', 'en', '**', '*.md'), recursive=True)):
         text = open(path).read()
@@ -68,3 +73,25 @@ def stale_docs(repo: str) -> Dict[str, str]:
     """The files whose committed text differs from what their sources give."""
     return {path: text for path, text in render_docs(repo).items()
             if not osp.isfile(osp.join(repo, path)) or open(osp.join(repo, path)).read() != text}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--check', action='store_true')
+    args = parser.parse_args(argv)
+    stale = stale_docs(REPO)
+    if args.check:
+        if stale:
+            raise SystemExit(f'Error: out of date: {", ".join(sorted(stale))}; run '
+                             'python .dev_scripts/gen_docs.py')
+        print('Every generated table matches its JSON.')
+        return
+    for path, text in stale.items():
+        with open(osp.join(REPO, path), 'w') as f:
+            f.write(text)
+    print(f'{len(stale)} file(s) written.')
+
+
+if __name__ == '__main__':
+    main()

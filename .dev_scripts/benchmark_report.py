@@ -1,11 +1,12 @@
 """The benchmarks' summary table, generated from their committed JSON (benchmarks/results/):
-`python benchmarks/report.py` prints the markdown that docs/en/benchmarks.md carries
-(tests/test_docs_results.py fails when the two differ)."""
+`python .dev_scripts/benchmark_report.py` prints the markdown that docs/en/benchmarks.md
+carries (`python .dev_scripts/gen_docs.py` writes it there; tests/test_docs_results.py fails
+when the two differ). Developer tooling: it imports nothing from the repository's folders."""
 import json
 import os.path as osp
 from typing import List
 
-RESULTS = osp.join(osp.dirname(osp.abspath(__file__)), 'results')
+RESULTS = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'benchmarks', 'results')
 
 
 def _load(name: str) -> dict:

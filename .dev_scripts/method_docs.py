@@ -1,6 +1,6 @@
 """Each method folder's ``README.md`` and ``metafile.yml`` (mmpretrain's metafile schema),
 generated from the configs in the folder and the committed results JSON (``docs/results/``):
-``python tools/misc/results_docs.py`` writes them, ``tests/test_configs/test_method_docs.py``
+``python .dev_scripts/gen_docs.py`` writes them, ``tests/test_configs/test_method_docs.py``
 fails when a committed file differs from what the JSON and the configs give.
 
 Measured rows come from the studies' JSON (test-split top-1, mean +- std over seeds, with the
@@ -12,8 +12,8 @@ import json
 import os.path as osp
 from typing import Dict, List, Tuple
 
-from .matrix import load_spec
-from .method_catalogue import BIBTEX, METHODS, config_facts, reference_top1
+from sokd_mm.apis.matrix import load_spec
+from sokd_mm.apis.method_catalogue import BIBTEX, METHODS, config_facts, reference_top1
 
 # The studies whose JSON feeds the READMEs: (results JSON, SPEC, teacher label).
 SOURCES = (
@@ -48,7 +48,7 @@ def _budget(repo: str, spec, entry) -> str:
     if key not in _BUDGETS:
         from mmengine.config import Config
 
-        from .matrix import train_budget
+        from sokd_mm.apis.matrix import train_budget
         cfg = Config.fromfile(osp.join(repo, config))
         cfg.merge_from_dict(options)
         epochs, images = train_budget(cfg)
