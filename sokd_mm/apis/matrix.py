@@ -293,14 +293,15 @@ def _planned(spec: Config, cell: Cell):
     options say how many images it trains on) and SoKD search iterations."""
     import math
 
+    from sokd_mm.models.algorithms import planned_search_epochs
+
     from .method_catalogue import cost_kind
     from .time_estimate import PlannedRun
     cfg = Config.fromfile(config_file(cell.config))
     cfg.merge_from_dict(_cell_options(spec, cell, None))
     epochs, images = train_budget(cfg)
     per_epoch = math.ceil(images / cfg.train_dataloader.batch_size) if images else 1
-    search = min(cfg.model.get('search_epochs', 0), epochs) \
-        if cfg.model.get('type') == 'SoKDDistill' else 0
+    search = planned_search_epochs(cfg.model, epochs)
     if cell.after:  # reuses another teacher's run: nothing to train
         epochs = search = 0
     return PlannedRun(cell.name, cost_kind(cell.config, cell.role), epochs * per_epoch,

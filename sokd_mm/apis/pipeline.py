@@ -14,6 +14,7 @@ from mmengine.config import Config
 from sokd_mm.apis.run_records import iteration_seconds, scalar_records, seed_stats, series
 from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text,
                                                      find_last_complete_checkpoint)
+from sokd_mm.models.algorithms import builds_sokd, planned_search_epochs
 
 
 @dataclass
@@ -82,7 +83,7 @@ def run_one(spec: RunSpec, root: str, results: Dict[str, Dict], verbose: bool = 
         seconds=round(time.time() - start, 1), epochs=epochs, search_epochs=search_epochs,
         search_seconds=_search_seconds(work_dir, search_epochs, runner),
         checkpoint=find_last_complete_checkpoint(work_dir))
-    if cfg.model.get('type') == 'SoKDDistill':
+    if builds_sokd(cfg.model):
         # What SoKD transferred and the policy it learned, as pictures.
         from .visualize_sokd import visualize_sokd
         visualize_sokd(spec.config, result['checkpoint'], osp.join(work_dir, 'sokd_vis'),
@@ -104,9 +105,8 @@ def planned_epochs(spec: RunSpec, cfg: Optional[Config] = None) -> tuple:
     if cfg is None:
         cfg = Config.fromfile(spec.config)
         cfg.merge_from_dict(dict(spec.options))
-    search = cfg.model.get('search_epochs', 0) if cfg.model.get('type') == 'SoKDDistill' else 0
     epochs = cfg.train_cfg.max_epochs
-    return epochs, min(search, epochs)
+    return epochs, planned_search_epochs(cfg.model, epochs)
 
 
 def _search_seconds(work_dir: str, search_epochs: int, runner) -> Optional[float]:

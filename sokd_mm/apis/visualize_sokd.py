@@ -16,14 +16,14 @@ def load_sokd_model(config: str, checkpoint: str, cfg_options: Optional[Dict] = 
     from mmengine.runner.checkpoint import CheckpointLoader
     from mmrazor.registry import MODELS
 
-    from sokd_mm.models.algorithms import extract_state_dict
+    from sokd_mm.models.algorithms import builds_sokd, extract_state_dict
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     model_cfg = cfg.model
     model_cfg.pop('_scope_', None)
     model_cfg.update(teacher_ckpt=None, teacher_from_checkpoint=True)
-    if model_cfg.get('type') != 'SoKDDistill':
+    if not builds_sokd(model_cfg):
         raise ValueError(f'{config} is not a SoKD config (model.type={model_cfg.get("type")!r}).')
     with DefaultScope.overwrite_default_scope('mmrazor'):
         model = MODELS.build(model_cfg)

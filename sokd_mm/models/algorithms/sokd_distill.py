@@ -291,3 +291,25 @@ class SoKDDDP(MMDistributedDataParallel):
 
     def train_step(self, data, optim_wrapper):
         return self.module.train_step(data, optim_wrapper, ddp=self)
+
+
+def builds_sokd(model_cfg) -> bool:
+    """Whether a config's ``model`` builds SoKD (``SoKDDistill`` or a subclass of it),
+    resolved through the registry rather than by how its ``type`` is spelt."""
+    kind = model_cfg.get('type') if isinstance(model_cfg, dict) else None
+    if isinstance(kind, str):
+        try:
+            kind = MODELS.get(kind)
+        except Exception:  # noqa: BLE001  (an unknown scope prefix: not SoKD; the build says why)
+            return False
+    return isinstance(kind, type) and issubclass(kind, SoKDDistill)
+
+
+def planned_search_epochs(model_cfg, epochs: int) -> int:
+    """The SoKD search epochs a config's model will run within ``epochs`` (0 for a model that
+    is not SoKD), with ``SoKDDistill``'s own default where the config leaves it out."""
+    if not builds_sokd(model_cfg):
+        return 0
+    import inspect
+    default = inspect.signature(SoKDDistill.__init__).parameters['search_epochs'].default
+    return min(model_cfg.get('search_epochs', default), epochs)
