@@ -111,3 +111,26 @@ def test_the_lists_above_cover_every_component():
                                          if inspect.isclass(obj)}) - NOT_CONFIG_COMPONENTS
     assert components - buildable - NEEDS_CONTEXT == set()
     assert (buildable | NEEDS_CONTEXT) - components == set()
+
+
+def test_components_register_through_the_one_registry_module():
+    """Every component file takes its registry from sokd_mm/registry.py, so neighbouring files
+    cannot disagree about where a kind of component lives."""
+    import ast
+    import os.path as osp
+    root = osp.dirname(sokd_mm.__file__)
+    stray = []
+    for info in pkgutil.walk_packages(sokd_mm.__path__, 'sokd_mm.'):
+        if info.name == 'sokd_mm.registry' or info.ispkg:
+            continue
+        path = osp.join(root, *info.name.split('.')[1:]) + '.py'
+        for node in ast.parse(open(path).read()).body:  # module-level imports only
+            if isinstance(node, ast.ImportFrom) and node.module in (
+                    'mmengine.registry', 'mmpretrain.registry', 'mmrazor.registry'):
+                stray += [f'{info.name}: {node.module}.{a.name}' for a in node.names
+                          if isinstance(getattr(importlib.import_module(node.module), a.name),
+                                        Registry)]
+    assert not stray, f'register through sokd_mm.registry instead: {stray}'
+    from sokd_mm import registry
+    assert registry.CLS_MODELS.scope == 'mmpretrain' and registry.DISTILL_MODELS.scope == 'mmrazor'
+    assert registry.SHARED_MODELS.parent is None  # the root both scopes fall back to

@@ -14,9 +14,9 @@ from typing import List
 import numpy as np
 from mmpretrain.datasets import CIFAR100
 from mmpretrain.datasets.utils import check_md5
-from mmpretrain.registry import DATASETS
 
 from .errors import DatasetError
+from sokd_mm.registry import CLS_DATASETS
 
 _HOW_TO_GET = ('Download https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz (md5 '
                'eb9058c3a382ffc7106e4002c42a8d85) and unpack it so that {root}/cifar-100-python/ '
@@ -26,7 +26,7 @@ _HOW_TO_GET = ('Download https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.g
                'test_dataloader.dataset.data_root=...).')
 
 
-@DATASETS.register_module()
+@CLS_DATASETS.register_module()
 class OfflineCIFAR100(CIFAR100):
     """CIFAR-100 read from ``{data_root}/cifar-100-python/{train,test}``.
 

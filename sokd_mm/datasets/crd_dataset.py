@@ -17,12 +17,12 @@ from typing import Dict, List
 
 import numpy as np
 from mmrazor.datasets import CRDDataset
-from mmrazor.registry import DATASETS
 
 from .errors import DatasetError
+from sokd_mm.registry import DISTILL_DATASETS
 
 
-@DATASETS.register_module()
+@DISTILL_DATASETS.register_module()
 class CRDContrastDataset(CRDDataset):
     """Args: as mmrazor's ``CRDDataset`` (``dataset``, ``neg_num``, ``percent``,
     ``num_classes``, ``sample_mode``, ``lazy_init``), and ``indices``: handed to the wrapped

@@ -10,10 +10,10 @@ from typing import List
 
 import numpy as np
 from mmpretrain.datasets import BaseDataset
-from mmpretrain.registry import DATASETS
 from PIL import Image
 
 from .errors import DatasetError
+from sokd_mm.registry import CLS_DATASETS
 
 DIGITS_MEAN = (77.8, 77.8, 77.8)  # for ClsDataPreprocessor (0..255 scale), measured on train
 DIGITS_STD = (82.6, 82.6, 82.6)
@@ -36,7 +36,7 @@ def load_digits_32(split: str, test_fraction: float = 0.2) -> tuple:
     return np.repeat(big[..., None], 3, axis=-1), digits.target[keep].astype(np.int64)
 
 
-@DATASETS.register_module()
+@CLS_DATASETS.register_module()
 class Digits32(BaseDataset):
     """scikit-learn digits as 32x32 RGB; ``split`` is ``'train'`` (1,437) or ``'test'`` (360)."""
 

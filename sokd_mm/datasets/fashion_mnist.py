@@ -16,9 +16,9 @@ from typing import List, Optional, Sequence
 import numpy as np
 from mmpretrain.datasets import FashionMNIST
 from mmpretrain.datasets.mnist import read_sn3_pascalvincent_tensor
-from mmpretrain.registry import DATASETS
 
 from .errors import DatasetError
+from sokd_mm.registry import CLS_DATASETS
 
 DEBIAN_ROOT = '/usr/share/datasets/fashion-mnist'
 DEFAULT_ROOT = 'data/fashion-mnist'  # the configs' data_root
@@ -47,7 +47,7 @@ def _read_header(path: str, magic: int, ndim: int) -> tuple:
     return struct.unpack(f'>{ndim}I', header[4:])
 
 
-@DATASETS.register_module()
+@CLS_DATASETS.register_module()
 class OfflineFashionMNIST(FashionMNIST):
     """Fashion-MNIST read from ``{data_root}/{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz``.
 

@@ -13,15 +13,15 @@ import os.path as osp
 from typing import List
 
 from mmpretrain.datasets import BaseDataset
-from mmpretrain.registry import DATASETS
 
 from .errors import DatasetError
+from sokd_mm.registry import CLS_DATASETS
 
 _HOW_TO_GET = ('Download http://cs231n.stanford.edu/tiny-imagenet-200.zip and unzip it so that '
                '{root} holds wnids.txt, train/ and val/ (or set data_root to that folder).')
 
 
-@DATASETS.register_module()
+@CLS_DATASETS.register_module()
 class TinyImageNet(BaseDataset):
     """Tiny-ImageNet (200 classes, 64x64). ``split`` is ``'train'`` or ``'val'`` (the official
     test split has no labels). Images are loaded by the pipeline's ``LoadImageFromFile``."""

@@ -17,7 +17,8 @@ import random
 
 import numpy as np
 import torch
-from mmengine.registry import FUNCTIONS
+
+from sokd_mm.registry import FUNCTIONS
 
 
 @FUNCTIONS.register_module()

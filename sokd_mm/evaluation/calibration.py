@@ -11,9 +11,9 @@ from typing import Dict, List, Sequence
 
 import torch
 from mmengine.evaluator import BaseMetric
-from mmengine.registry import METRICS
 
 from sokd_mm.errors import ConfigError
+from sokd_mm.registry import METRICS
 
 
 def calibration_stats(probs: torch.Tensor, labels: torch.Tensor, n_bins: int = 15) -> Dict:

@@ -11,7 +11,8 @@ Subclassed because mmengine's hook has no switch for it; ``--fast`` selects it
 from typing import Optional
 
 from mmengine.hooks import RuntimeInfoHook
-from mmengine.registry import HOOKS
+
+from sokd_mm.registry import HOOKS
 
 
 class PendingOutputs(dict):

@@ -15,9 +15,9 @@ import torch
 import torch.distributed as torch_dist
 from mmengine.dist import is_distributed
 from mmengine.hooks import Hook
-from mmengine.registry import HOOKS
 
 from sokd_mm.errors import SokdError
+from sokd_mm.registry import HOOKS
 
 from .deferred_runtime_info_hook import PendingOutputs
 from .safe_checkpoint_hook import find_last_complete_checkpoint

@@ -24,9 +24,9 @@ import torch
 import torch.distributed as torch_dist
 from mmengine.dist import get_world_size, is_distributed
 from mmengine.hooks import Hook
-from mmengine.registry import HOOKS
 
 from sokd_mm.errors import SokdError
+from sokd_mm.registry import HOOKS
 
 SIGNALS = ('SIGTERM', 'SIGUSR1', 'SIGINT')
 

@@ -22,7 +22,8 @@ import torch
 import torch.distributed as torch_dist
 from mmengine.dist import get_rank, get_world_size, is_distributed
 from mmengine.hooks import CheckpointHook, Hook
-from mmengine.registry import HOOKS
+
+from sokd_mm.registry import HOOKS
 
 
 def capture_rng_state() -> dict:

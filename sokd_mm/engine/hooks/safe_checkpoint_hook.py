@@ -23,10 +23,10 @@ from typing import List, Optional, Tuple
 from mmengine.dist import is_main_process
 from mmengine.fileio import LocalBackend
 from mmengine.hooks import CheckpointHook
-from mmengine.registry import HOOKS
 
 from sokd_mm.errors import SokdError
 from sokd_mm.utils.disk_errors import save_error_advice
+from sokd_mm.registry import HOOKS
 
 PART_SUFFIX = '.part'
 

@@ -6,9 +6,9 @@ checkpoint); it only tells the loss which epoch of how many is running.
 """
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-from mmengine.registry import HOOKS
 
 from sokd_mm.models.losses.soteacher_loss import SoTeacherConfigError, SoTeacherLoss
+from sokd_mm.registry import HOOKS
 
 
 def _soteacher_losses(runner) -> list:

@@ -17,7 +17,8 @@ from contextlib import contextmanager
 
 import torch
 from mmengine.optim import OptimWrapper
-from mmengine.registry import OPTIM_WRAPPERS
+
+from sokd_mm.registry import OPTIM_WRAPPERS
 
 
 @OPTIM_WRAPPERS.register_module()

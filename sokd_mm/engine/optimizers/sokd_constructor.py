@@ -10,9 +10,9 @@ import copy
 
 import torch.nn as nn
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapperDict
-from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS
 
 from sokd_mm.errors import ConfigError
+from sokd_mm.registry import OPTIM_WRAPPER_CONSTRUCTORS
 
 # The authors' policy optimizer (their Architect: Adam, lr 3e-4, betas (0.5, 0.999), wd 1e-3).
 DEFAULT_POLICY = dict(type='OptimWrapper',

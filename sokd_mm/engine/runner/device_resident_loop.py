@@ -40,13 +40,13 @@ import torch.distributed as torch_dist
 from mmengine.dist import get_rank, is_distributed
 from mmengine.hooks import CheckpointHook, LoggerHook, RuntimeInfoHook
 from mmengine.model import is_model_wrapper
-from mmengine.registry import LOOPS
 
 from sokd_mm.datasets.device_pipeline import (DeviceResidentData, augmentation_from_pipeline,
                                               batch_seed)
 from sokd_mm.engine.hooks.deferred_runtime_info_hook import PendingOutputs
 from sokd_mm.engine.hooks.finite_loss_hook import non_finite_error
 from sokd_mm.errors import ConfigError
+from sokd_mm.registry import LOOPS
 
 from .resumable_loop import ResumableEpochBasedTrainLoop
 

@@ -13,11 +13,11 @@ from them). Everything else is the original loop.
 from typing import Iterator, Optional, Tuple
 
 from mmengine.hooks import Hook
-from mmengine.registry import LOOPS
 from mmengine.runner import EpochBasedTrainLoop
 
 from sokd_mm.engine.hooks.rng_state_hook import RNGStateHook
 from sokd_mm.errors import ConfigError
+from sokd_mm.registry import LOOPS
 
 
 class _EpochPositionHook(Hook):

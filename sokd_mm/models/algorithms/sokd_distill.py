@@ -28,11 +28,11 @@ from mmengine.logging import MessageHub, print_log
 from mmengine.model import MMDistributedDataParallel
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmrazor.models.utils import add_prefix
-from mmrazor.registry import MODEL_WRAPPERS, MODELS
 from torch.func import functional_call
 
 from ..distillers.sokd import SoKDConfigError, SoKDDistiller
 from .strict_teacher_distill import StrictTeacherDistill
+from sokd_mm.registry import DISTILL_MODELS, DISTILL_WRAPPERS
 
 
 SEARCH_MODES = ('reference', 'second_order', 'first_order')
@@ -40,7 +40,7 @@ SEARCH_MODES = ('reference', 'second_order', 'first_order')
 REFERENCE_VIRTUAL_WEIGHT_DECAY = 1e-4
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class SoKDDistill(StrictTeacherDistill):
     """Args:
         search_epochs: epochs of policy search (20; the reference uses 50 for
@@ -278,7 +278,7 @@ def _average_gradients_across_ranks(params: List[torch.nn.Parameter]) -> None:
             dist.all_reduce(p.grad, op='mean')
 
 
-@MODEL_WRAPPERS.register_module()
+@DISTILL_WRAPPERS.register_module()
 class SoKDDDP(MMDistributedDataParallel):
     """DDP wrapper that runs SoKD's own train_step (search + student step); the student step's
     forward goes through DDP so that its gradients are synchronised, policy gradients are
@@ -299,7 +299,7 @@ def builds_sokd(model_cfg) -> bool:
     kind = model_cfg.get('type') if isinstance(model_cfg, dict) else None
     if isinstance(kind, str):
         try:
-            kind = MODELS.get(kind)
+            kind = DISTILL_MODELS.get(kind)
         except Exception:  # noqa: BLE001  (an unknown scope prefix: not SoKD; the build says why)
             return False
     return isinstance(kind, type) and issubclass(kind, SoKDDistill)

@@ -11,9 +11,9 @@ from typing import Dict, Mapping, Optional
 import torch
 from mmengine.runner.checkpoint import CheckpointLoader
 from mmrazor.models import SingleTeacherDistill
-from mmrazor.registry import MODELS
 
 from sokd_mm.errors import ConfigError, SokdError
+from sokd_mm.registry import DISTILL_MODELS
 
 
 class TeacherCheckpointError(SokdError, ValueError):
@@ -88,7 +88,7 @@ def load_teacher_strictly(teacher: torch.nn.Module, path: str) -> None:
     teacher.load_state_dict(state, strict=True)
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class StrictTeacherDistill(SingleTeacherDistill):
     """``SingleTeacherDistill`` whose ``teacher_ckpt`` is loaded strictly (see module doc).
 

@@ -10,9 +10,9 @@ from typing import Tuple
 import torch
 import torch.nn as nn
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
-from mmpretrain.registry import MODELS
 
 from sokd_mm.errors import ConfigError
+from sokd_mm.registry import CLS_MODELS
 
 # (expansion t, channels c, repeats n, stride s) per group; t = None means "use T".
 _SETTINGS = ((1, 16, 1, 1), (None, 24, 2, 1), (None, 32, 3, 2), (None, 64, 4, 2),
@@ -41,7 +41,7 @@ class InvertedResidual(nn.Module):
         return x + self.conv(x) if self.use_res_connect else self.conv(x)
 
 
-@MODELS.register_module()
+@CLS_MODELS.register_module()
 class CifarMobileNetV2(BaseBackbone):
     """Stage outputs (recorder names): ``blocks.1`` (16x16), ``blocks.2`` (8x8),
     ``blocks.4`` (4x4), ``blocks.6`` (2x2), ``conv2`` (2x2, 1280 channels)."""

@@ -15,9 +15,9 @@ from typing import Sequence, Tuple
 import torch
 import torch.nn as nn
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
-from mmpretrain.registry import MODELS
 
 from sokd_mm.errors import ConfigError
+from sokd_mm.registry import CLS_MODELS
 
 
 class BasicBlock(nn.Module):
@@ -86,7 +86,7 @@ def _make_layer(block: type, inplanes: int, planes: int, blocks: int,
     return nn.Sequential(*layers), inplanes
 
 
-@MODELS.register_module()
+@CLS_MODELS.register_module()
 class CifarResNet(BaseBackbone):
     """RepDistiller's CIFAR ResNet: a 3x3 stem and three stages of ``(depth - 2) / 6`` basic
     blocks (``(depth - 2) / 9`` bottlenecks), strides 1, 2, 2.
@@ -127,7 +127,7 @@ class CifarResNet(BaseBackbone):
         return (self.layer3(self.layer2(self.layer1(x))), )
 
 
-@MODELS.register_module()
+@CLS_MODELS.register_module()
 class CifarResNetV2(BaseBackbone):
     """RepDistiller's ImageNet-style ResNet for CIFAR (its ``resnetv2.py``, used for the
     ResNet-50 teacher): 3x3 stem without max-pool, four bottleneck stages at strides 1, 2, 2, 2.

@@ -8,7 +8,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
-from mmpretrain.registry import MODELS
+
+from sokd_mm.registry import CLS_MODELS
 
 
 def channel_shuffle(x: torch.Tensor, groups: int) -> torch.Tensor:
@@ -41,7 +42,7 @@ class ShuffleV1Block(nn.Module):
         return F.relu(out + x)
 
 
-@MODELS.register_module()
+@CLS_MODELS.register_module()
 class CifarShuffleNetV1(BaseBackbone):
     """ShuffleNetV1, groups 3, widths 240/480/960. Stage outputs: ``layer1`` (16x16),
     ``layer2`` (8x8), ``layer3`` (4x4)."""
@@ -113,7 +114,7 @@ class ShuffleV2DownBlock(nn.Module):
         return channel_shuffle(torch.cat([left, right], 1), 2)
 
 
-@MODELS.register_module()
+@CLS_MODELS.register_module()
 class CifarShuffleNetV2(BaseBackbone):
     """ShuffleNetV2 1x (widths 116/232/464, 1024-wide last conv). Stage outputs: ``layer1``
     (16x16), ``layer2`` (8x8), ``layer3`` (4x4), ``bn2`` (4x4, 1024 channels, pre-ReLU)."""

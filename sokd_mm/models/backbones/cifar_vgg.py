@@ -12,9 +12,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
-from mmpretrain.registry import MODELS
 
 from sokd_mm.errors import ConfigError
+from sokd_mm.registry import CLS_MODELS
 
 VGG_CFGS = {
     8: [[64], [128], [256], [512], [512]],
@@ -34,7 +34,7 @@ def _make_block(widths: List[int], in_channels: int) -> nn.Sequential:
     return nn.Sequential(*layers[:-1])
 
 
-@MODELS.register_module()
+@CLS_MODELS.register_module()
 class CifarVGG(BaseBackbone):
     """VGG-``depth`` with BN. Stage outputs: ``block0`` / ``relu0`` (32x32), ``block1`` /
     ``relu1`` (16x16), ``block2`` / ``relu2`` (8x8), ``block3`` / ``relu3`` and ``block4`` /

@@ -8,9 +8,9 @@ from typing import Tuple
 import torch
 import torch.nn as nn
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
-from mmpretrain.registry import MODELS
 
 from sokd_mm.errors import ConfigError
+from sokd_mm.registry import CLS_MODELS
 
 
 class WideBasicBlock(nn.Module):
@@ -49,7 +49,7 @@ class NetworkBlock(nn.Module):
         return self.layer(x)
 
 
-@MODELS.register_module()
+@CLS_MODELS.register_module()
 class CifarWideResNet(BaseBackbone):
     """WRN-depth-widen_factor: three stages of ``(depth - 4) / 6`` blocks of widths
     16w, 32w, 64w.

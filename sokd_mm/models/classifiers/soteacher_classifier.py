@@ -9,13 +9,13 @@ from typing import Dict, List, Optional
 
 import torch
 from mmpretrain.models import ImageClassifier
-from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
 from ..losses.soteacher_loss import SoTeacherConfigError
+from sokd_mm.registry import CLS_MODELS
 
 
-@MODELS.register_module()
+@CLS_MODELS.register_module()
 class SoTeacherClassifier(ImageClassifier):
     """Args:
         soteacher_loss: config of ``SoTeacherLoss`` (its ensemble is sized from the training set).
@@ -24,7 +24,7 @@ class SoTeacherClassifier(ImageClassifier):
 
     def __init__(self, soteacher_loss: dict, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.soteacher_loss = MODELS.build(soteacher_loss)
+        self.soteacher_loss = CLS_MODELS.build(soteacher_loss)
 
     def loss(self, inputs: torch.Tensor,
              data_samples: Optional[List[DataSample]] = None) -> Dict[str, torch.Tensor]:

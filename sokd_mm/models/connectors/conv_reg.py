@@ -11,16 +11,16 @@ from typing import Sequence
 import torch
 import torch.nn as nn
 from mmrazor.models.architectures.connectors.base_connector import BaseConnector
-from mmrazor.registry import MODELS
 
 from sokd_mm.errors import SokdError
+from sokd_mm.registry import DISTILL_MODELS
 
 
 class ConnectorShapeError(SokdError, ValueError):
     """The student and teacher feature shapes cannot be reconciled by this connector."""
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class ConvRegConnector(BaseConnector):
     """Args:
         student_shape: ``(C, H, W)`` of the student feature.
@@ -62,7 +62,7 @@ class ConvRegConnector(BaseConnector):
         return self.relu(self.bn(self.conv(feature)))
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class ThreeBlockConvRegConnector(ConvRegConnector):
     """SoKD's regressor (the authors' code, docs/en/methods.md 2.3): FitNet's ConvReg block (conv or
     strided / transposed conv chosen from the shapes, BN, ReLU) followed by two more blocks of

@@ -10,9 +10,9 @@ import torch.nn as nn
 from mmrazor.models.distillers import ConfigurableDistiller
 from mmrazor.models.task_modules.recorder import (ModuleInputsRecorder,
                                                   ModuleOutputsRecorder)
-from mmrazor.registry import MODELS
 
 from sokd_mm.errors import SokdError
+from sokd_mm.registry import DISTILL_MODELS
 
 
 class RecorderNameError(SokdError, ValueError):
@@ -31,7 +31,7 @@ def check_recorder_sources(recorders, model: nn.Module, side: str) -> None:
                 'in docs/en/model_zoo.md (the stage table).')
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class ValidatedDistiller(ConfigurableDistiller):
     """``ConfigurableDistiller`` whose recorder sources are checked with helpful messages."""
 

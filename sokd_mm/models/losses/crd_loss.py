@@ -11,12 +11,12 @@ training set: ``fit_crd_memory``).
 import numpy as np
 import torch
 from mmrazor.models.losses import CRDLoss
-from mmrazor.registry import MODELS
 
 from sokd_mm.errors import ConfigError
+from sokd_mm.registry import DISTILL_MODELS
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class PackedCRDLoss(CRDLoss):
 
     def forward(self, s_feats, t_feats, data_samples):

@@ -8,12 +8,12 @@ reference (warmup_epochs = 20 in every mdistiller CIFAR-100 and ImageNet DKD con
 """
 import torch
 from mmrazor.models.losses import DKDLoss
-from mmrazor.registry import MODELS
 
 from .warmup import check_warmup_epochs, warmup_factor
+from sokd_mm.registry import DISTILL_MODELS
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class WarmupDKDLoss(DKDLoss):
     """Args:
         warmup_epochs: epochs of the linear warm-up (20; 0 turns it off).

@@ -11,10 +11,10 @@ Every other module contributes 0. The loss returns ``loss_weight * R_Lip``.
 """
 import torch
 import torch.nn as nn
-from mmengine.registry import MODELS
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from sokd_mm.errors import SokdError
+from sokd_mm.registry import SHARED_MODELS
 
 
 def lipschitz_bound(module: nn.Module) -> torch.Tensor:
@@ -36,7 +36,7 @@ class LipschitzConfigError(SokdError, ValueError):
     """A LipschitzLoss hyperparameter out of range."""
 
 
-@MODELS.register_module()
+@SHARED_MODELS.register_module()
 class LipschitzLoss(nn.Module):
     """``loss_weight * R_Lip(module)``; call it on any ``nn.Module``."""
 

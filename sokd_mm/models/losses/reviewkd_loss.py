@@ -20,10 +20,10 @@ from typing import List, Optional, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmrazor.registry import MODELS
 
 from sokd_mm.errors import ConfigError
 from .warmup import check_warmup_epochs, warmup_factor
+from sokd_mm.registry import DISTILL_MODELS
 
 
 class ABF(nn.Module):
@@ -63,7 +63,7 @@ def hcl_loss(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tensor:
     return loss / total
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class ReviewKDLoss(nn.Module):
     """Args:
         in_channels: student channels per stage, shallow to deep.

@@ -27,10 +27,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine import dist
-from mmengine.registry import MODELS
 
 from .lipschitz_loss import lipschitz_bound
 from sokd_mm.errors import SokdError
+from sokd_mm.registry import SHARED_MODELS
 
 CR_SCHEDULES = ('linear', 'step', 'cosine', 'cycle')
 ENSEMBLE_MODES = ('running_mean', 'reference')
@@ -72,7 +72,7 @@ def ensemble_rate(mode: str, epoch: int) -> float:
     return 1.0 if epoch == 1 else 1.0 / (1 + epoch)
 
 
-@MODELS.register_module()
+@SHARED_MODELS.register_module()
 class SoTeacherLoss(nn.Module):
     """Args:
         num_samples: N, the training-set size. Leave it out (the usual case): SoTeacherHook

@@ -18,7 +18,8 @@ import torch.distributed.nn.functional as dist_fn
 import torch.nn as nn
 from torch.nn.modules.batchnorm import _BatchNorm
 from mmengine.model import MMDistributedDataParallel
-from mmengine.registry import MODEL_WRAPPERS
+
+from sokd_mm.registry import MODEL_WRAPPERS
 
 
 class GlooSyncBatchNorm(_BatchNorm):

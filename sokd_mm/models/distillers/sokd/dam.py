@@ -23,9 +23,9 @@ from typing import Dict, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmrazor.registry import MODELS
 
 from sokd_mm.errors import SokdError
+from sokd_mm.registry import DISTILL_MODELS
 
 
 class DAMConfigError(SokdError, ValueError):
@@ -128,7 +128,7 @@ def check_same_shape(student: torch.Tensor, teacher: torch.Tensor) -> None:
             'the connector to map the student feature onto the teacher shape.')
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class DistinctiveAreaModule(nn.Module):
     """The authors' DAM, faithfully (its heads collapse under L_D at the reference weights:
     see ``dam_diagnostics`` and docs/en/user_guides/sokd.md).

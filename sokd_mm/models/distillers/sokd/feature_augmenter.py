@@ -33,13 +33,13 @@ from typing import Dict, List, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
-from mmrazor.registry import MODELS
 
 from mmengine.logging import MessageHub
 
 from .device_ops import apply_slot, op_ranges, slot_ops
 from .feature_ops import OP_GROUPS, OP_NAMES, OP_SETS, apply_op
 from sokd_mm.errors import ConfigError
+from sokd_mm.registry import DISTILL_MODELS
 
 SUB_POLICIES = tuple(itertools.combinations(range(len(OP_NAMES)), 2))  # 36 pairs of all nine
 EPS = 1e-6
@@ -102,7 +102,7 @@ class ControlVariate(nn.Module):
         return self.net(2 * relaxed - 1).squeeze(-1)
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class FeatureAugmenter(nn.Module):
     """Args:
         temperature: relaxation temperature of the samples (0.5).

@@ -36,10 +36,10 @@ from typing import Dict
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmrazor.registry import MODELS
 
 from .dam import (DAMConfigError, check_channels, check_same_shape, dam_diagnostics,
                   select_areas)
+from sokd_mm.registry import DISTILL_MODELS
 
 
 def _bounded_head(channels: int, out: int, bias: float = 0.0) -> nn.Sequential:
@@ -65,7 +65,7 @@ def mass_normalised_mse(student: torch.Tensor, teacher: torch.Tensor,
     return (weight * (student - teacher).pow(2)).mean()
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class LiveDistinctiveAreaModule(nn.Module):
     """Args:
         in_channels: C of the (teacher-shaped) hint feature.
@@ -129,7 +129,7 @@ class LiveDistinctiveAreaModule(nn.Module):
                     diagnostics=diagnostics)
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class WholeMapArea(nn.Module):
     """The "DAM off" ablation: no detector, L_DA over the whole map (plain MSE, FitNet's hint
     loss on the refined teacher feature) and no agreement term.

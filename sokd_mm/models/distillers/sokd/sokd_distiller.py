@@ -20,11 +20,11 @@ from typing import Dict, List, Optional
 import torch
 import torch.nn as nn
 from mmengine.logging import print_log
-from mmrazor.registry import MODELS
 
 from ..validated_distiller import ValidatedDistiller
 from .dam import DAMConfigError
 from sokd_mm.errors import SokdError
+from sokd_mm.registry import DISTILL_MODELS
 
 
 class SoKDConfigError(SokdError, ValueError):
@@ -48,7 +48,7 @@ def base_hint_losses(hints: Dict[str, Optional[str]], mappings: Optional[Dict]) 
                    for spec in inputs.values() if isinstance(spec, dict))]
 
 
-@MODELS.register_module()
+@DISTILL_MODELS.register_module()
 class SoKDDistiller(ValidatedDistiller):
     """Every SoKD option is a field of ``model.distiller``, so a SoKD child config inherits its
     base's recorders and connectors and ``--cfg-options model.distiller.dam=live`` works.
@@ -126,9 +126,9 @@ class SoKDDistiller(ValidatedDistiller):
                 raise SoKDConfigError(f'model.distiller.hints.{name}: the DAM needs the teacher '
                                       "feature's channels: set model.distiller.in_channels.")
             if augment:
-                self.augmenters[name] = MODELS.build(dict(type='FeatureAugmenter',
+                self.augmenters[name] = DISTILL_MODELS.build(dict(type='FeatureAugmenter',
                                                           op_set=op_set, ops=ops))
-            self.dams[name] = MODELS.build(self._dam_cfg(dam, channels, num_classes, topk,
+            self.dams[name] = DISTILL_MODELS.build(self._dam_cfg(dam, channels, num_classes, topk,
                                                          box_rule, area_mix))
             self.hints[name] = dict(student_recorder=name, teacher_recorder=name,
                                     connector=connector)
@@ -139,7 +139,7 @@ class SoKDDistiller(ValidatedDistiller):
                     f'augmented_teacher_recorders: {recorder!r} is not one of the '
                     f'teacher_recorders {sorted(self.teacher_recorders.recorders)}.')
             key = f'record_{recorder}'
-            self.augmenters[key] = MODELS.build(augmenter or dict(type='FeatureAugmenter'))
+            self.augmenters[key] = DISTILL_MODELS.build(augmenter or dict(type='FeatureAugmenter'))
             self.augmented_records[recorder] = key
         self.magnitude_grad = False  # set by the algorithm while it searches the policy
         # Off during the search's virtual evaluations, whose diagnostics nobody reads.
