@@ -354,3 +354,22 @@ def test_sokd_budget_specs_scale_schedule_and_search_with_the_budget():
     seeds = plan(load_spec(f'{REPO}/configs/matrix/fashion_mnist_sokd_budget_seeds.py'))
     students = [c for c in seeds if c.role == 'student']
     assert len(students) == 6 * 3 and all('_60e_' in c.name for c in students)
+
+
+def test_the_tuned_baselines_spec_gives_each_method_three_weights_at_60_epochs():
+    """SoKD+-KD, KD and FitNet each get three weights on the 60-epoch schedule of the budget
+    SPEC; the shipped weights are the budget SPEC's own cells (same recipe: not retrained)."""
+    from sokd_mm.apis.matrix import load_spec
+    spec = load_spec(f'{REPO}/configs/matrix/fashion_mnist_sokd_budget_tuned.py')
+    budget = load_spec(f'{REPO}/configs/matrix/fashion_mnist_sokd_budget.py').pairs[0]['methods']
+    methods = spec.pairs[0]['methods']
+    assert sorted(methods) == sorted(
+        [f'{m}_60e' for m in ('kd', 'kd_w0p3', 'kd_w3', 'fitnet', 'fitnet_w10', 'fitnet_w30',
+                              'sokd_plus_kd', 'sokd_plus_kd_w10', 'sokd_plus_kd_w100')])
+    for name in ('kd_60e', 'fitnet_60e', 'sokd_plus_kd_60e'):
+        assert methods[name] == budget[name]
+    for name, entry in methods.items():
+        assert entry['cfg_options']['train_cfg.max_epochs'] == 60
+        assert entry['cfg_options']['param_scheduler.milestones'] == [38, 45, 52]
+    assert methods['kd_w3_60e']['cfg_options'][
+        'model.distiller.distill_losses.loss_kd.loss_weight'] == 3.0
