@@ -314,10 +314,10 @@ def _finish_cell(spec: Config, cell: Cell, work_dir: str) -> Dict:
     metrics = last_validation(records)
     choice = cell.info.get('checkpoint_choice', 'last')
     checkpoint = select_checkpoint(run_dir, choice)
-    epoch = re.search(r'epoch_(\d+)\.pth$', checkpoint)
+    epoch = checkpoint_epoch(checkpoint)
     # the validation top-1 logged at the chosen checkpoint's epoch, when it was validated
     top1 = metrics.get('accuracy/top1') if choice == 'last' else \
-        validation_top1_at(records, int(epoch[1])) if epoch else None
+        validation_top1_at(records, epoch) if epoch is not None else None
     result = dict(name=cell.name, role=cell.role, config=cell.config, seed=cell.seed,
                   teacher=cell.teacher, top1=top1, checkpoint=checkpoint, **cell.info)
     if cell.role == 'teacher' and spec.get('teacher_quality', True):
