@@ -169,7 +169,13 @@ class SoKDDistill(StrictTeacherDistill):
         buffers = {n: b for n, b in self.named_buffers() if not n.startswith('teacher.')}
         return params, buffers
 
-    def _objective_at(self, inputs, data_samples, params: Dict, buffers: Dict) -> torch.Tensor:
+    def _objective_at(self, inputs, data_samples, params: Dict, buffers: Dict,
+                      magnitude_grad: bool = True) -> torch.Tensor:
+        """The student's objective at ``params`` (the module's own where left out);
+        ``magnitude_grad``: whether the magnitudes get gradients through it (the value is
+        the same either way; without, the refined teacher feature needs no gradient and the
+        DAM skips its teacher half's input gradient)."""
+        self.distiller.magnitude_grad = magnitude_grad
         losses = functional_call(self, {**params, **{k: v.clone() for k, v in buffers.items()}},
                                  (inputs, data_samples), dict(mode='student_objective'))
         return sum(v for k, v in losses.items() if 'loss' in k)
@@ -198,17 +204,23 @@ class SoKDDistill(StrictTeacherDistill):
         self._teacher_pass(inputs, data_samples)
         self._teacher_recorded = True
         params, buffers = self._student_state(student_wrapper)
-        distiller.magnitude_grad, distiller.diagnostics = True, False
+        # Each evaluation differentiates the magnitudes only where its gradient is used: not
+        # at theta (only d/dtheta), nor at theta' in the reference mode (its policy gradient
+        # is the finite-difference term alone).
+        reference = self.search == 'reference'
+        distiller.diagnostics = False
         try:
             if self.search == 'first_order':
                 f = self._objective_at(inputs, data_samples, {}, buffers)
                 mag_grads = _grads_or_zeros(f, magnitudes)
                 extra = [None] * len(augmenters)
             else:
-                loss = self._objective_at(inputs, data_samples, {}, buffers)
+                loss = self._objective_at(inputs, data_samples, {}, buffers,
+                                          magnitude_grad=False)
                 theta_grads = _grads_or_zeros(loss, list(params.values()))
                 virtual = self._virtual_step(params, theta_grads, student_wrapper)
-                f = self._objective_at(inputs, data_samples, virtual, buffers)
+                f = self._objective_at(inputs, data_samples, virtual, buffers,
+                                       magnitude_grad=not reference)
                 grads = _grads_or_zeros(f, list(virtual.values()) + magnitudes)
                 g_virtual, mag_grads = grads[:len(virtual)], grads[len(virtual):]
                 norm = torch.sqrt(sum((g ** 2).sum() for g in g_virtual)).clamp_min(1e-12)
@@ -220,7 +232,7 @@ class SoKDDistill(StrictTeacherDistill):
                     value = self._objective_at(inputs, data_samples, shifted, buffers)
                     finite.append((value.detach(), _grads_or_zeros(value, magnitudes)))
                 (f_plus, m_plus), (f_minus, m_minus) = finite
-                if self.search == 'reference':  # finite-difference term alone, no eta
+                if reference:  # finite-difference term alone, no eta
                     scale = 1.0 / (2 * radius)
                     mag_grads = [-scale * (gp - gm) for gp, gm in zip(m_plus, m_minus)]
                 else:

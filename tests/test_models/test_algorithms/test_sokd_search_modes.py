@@ -39,9 +39,11 @@ def _toy(search):
     sgd.step()  # creates a momentum buffer the reference mode must ignore
     student = OptimWrapper(sgd)
 
-    def objective(inputs, data_samples, params, buffers):
+    def objective(inputs, data_samples, params, buffers, magnitude_grad=True):
+        # As the model's: the same value, the magnitudes differentiated only when asked.
         theta = params.get('w', w)
-        return ((theta - augmenter.magnitude.sum() * c) ** 2).sum()
+        magnitude = augmenter.magnitude if magnitude_grad else augmenter.magnitude.detach()
+        return ((theta - magnitude.sum() * c) ** 2).sum()
 
     model._teacher_pass = lambda *a: None
     model._student_state = lambda wrapper: ({'w': w}, {})

@@ -18,12 +18,13 @@ Box rules (``BOX_RULES``), per axis, for a centre ``c`` (peak cell + offset) and
 - ``'ours'``: cells ``floor(c - s/2) <= j < ceil(c + s/2)``, clamped to the map and always
   stretched over the peak cell, so every box holds at least its peak.
 """
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .pair_conv import run_heads
 from sokd_mm.errors import SokdError
 from sokd_mm.registry import DISTILL_MODELS
 
@@ -158,10 +159,14 @@ class DistinctiveAreaModule(nn.Module):
         self.size_head = _head(in_channels, 2)
         self.offset_head = _head(in_channels, 2)
 
-    def forward(self, feature: torch.Tensor) -> Dict[str, torch.Tensor]:
+    def forward(self, feature: torch.Tensor,
+                pair: Optional[torch.Tensor] = None) -> Dict[str, torch.Tensor]:
+        """The heads' outputs for ``feature``, or for ``cat([feature, pair])`` as one batch
+        (``run_heads``: no input gradient for a half that does not require one)."""
         check_channels(self, feature)
-        return dict(heatmap=torch.sigmoid(self.heatmap_head(feature)),
-                    wh=self.size_head(feature), offset=self.offset_head(feature))
+        heatmap, wh, offset = run_heads((self.heatmap_head, self.size_head, self.offset_head),
+                                        feature, pair)
+        return dict(heatmap=torch.sigmoid(heatmap), wh=wh, offset=offset)
 
     def losses(self, student: torch.Tensor, teacher: torch.Tensor,
                with_diagnostics: bool = True) -> Dict[str, torch.Tensor]:
@@ -173,7 +178,7 @@ class DistinctiveAreaModule(nn.Module):
         # One pass over both features (same weights): fewer, larger convolutions. The halves
         # are taken with split, whose backward concatenates the two gradients (two slices
         # would each fill a zero tensor of the full size and add them: same values, more work).
-        both = self(torch.cat([student, teacher], 0))
+        both = self(student, teacher)
         n = len(student)
         out_s = {k: v[:n] for k, v in both.items()}
         student_out, teacher_out = torch.cat([both['heatmap'], both['wh'], both['offset']],

@@ -31,7 +31,7 @@ from the size and offset heads). Measured behaviour (digits, ResNet20 -> ResNet8
 docs/en/user_guides/sokd.md and ``tests/test_models/test_distillers/test_live_dam.py``.
 """
 import math
-from typing import Dict
+from typing import Dict, Optional
 
 import torch
 import torch.nn as nn
@@ -39,6 +39,7 @@ import torch.nn.functional as F
 
 from .dam import (DAMConfigError, check_channels, check_same_shape, dam_diagnostics,
                   select_areas)
+from .pair_conv import run_heads
 from sokd_mm.registry import DISTILL_MODELS
 
 
@@ -97,23 +98,27 @@ class LiveDistinctiveAreaModule(nn.Module):
         self.size_head = _bounded_head(in_channels, 2, bias=math.log(frac / (1 - frac)))
         self.offset_head = _bounded_head(in_channels, 2)
 
-    def forward(self, feature: torch.Tensor) -> Dict[str, torch.Tensor]:
+    def forward(self, feature: torch.Tensor,
+                pair: Optional[torch.Tensor] = None) -> Dict[str, torch.Tensor]:
+        """The heads' outputs for ``feature``, or for ``cat([feature, pair])`` as one batch
+        (``run_heads``: no input gradient for a half that does not require one)."""
         check_channels(self, feature)
         h, w = feature.shape[-2:]
-        logits = self.heatmap_head(feature)
-        size_fraction = torch.sigmoid(self.size_head(feature))
+        logits, size, offset = run_heads((self.heatmap_head, self.size_head, self.offset_head),
+                                         feature, pair)
+        size_fraction = torch.sigmoid(size)
         # Scaled by Python numbers: a tensor of (w, h) would be a host-to-device copy per step.
         wh = torch.cat([size_fraction[:, :1] * w, size_fraction[:, 1:] * h], 1)
         return dict(heatmap_logits=logits, heatmap=torch.sigmoid(logits),
                     size_fraction=size_fraction, wh=wh,
-                    offset=torch.sigmoid(self.offset_head(feature)))
+                    offset=torch.sigmoid(offset))
 
     def losses(self, student: torch.Tensor, teacher: torch.Tensor,
                with_diagnostics: bool = True) -> Dict[str, dict]:
         """``dict(losses=dict(area, agreement, heatmap), mask=M, diagnostics=...)``."""
         check_same_shape(student, teacher)
         n = len(student)
-        both = self(torch.cat([student, teacher], 0))
+        both = self(student, teacher)
         # split, not two slices: see DistinctiveAreaModule.losses.
         agreement = F.mse_loss(*torch.cat([both['heatmap'], both['size_fraction'],
                                            both['offset']], 1).split(n))
