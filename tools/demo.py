@@ -1,5 +1,7 @@
 """The quickstart (`make demo`): on the embedded digits dataset, train a standard and a SoTeacher
-teacher, then distil students from them, and print the results table. Runs go two at a time
+teacher, then distil students from them, and print the results table. Every run trains its
+config for 15 epochs, the config's schedule scaled by the budget study's rule (lr steps at
+62.5/75/87.5 % of the run, the SoKD search in its first 1/12). Runs go two at a time
 (one CPU thread each, the fast runtime); finished runs are reused on a re-run, an interrupted
 one resumes.
 
@@ -23,12 +25,28 @@ from sokd_mm.errors import SokdError  # noqa: E402
 from sokd_mm.apis.pipeline import (RunSpec, results_table, run_pipeline,  # noqa: E402
                                    seed_table)
 
+# Each dataset's plan: its configs trained for ``epochs`` (the digits configs' own schedule is
+# 30 epochs) by the budget study's scaling rule (docs/en/sokd_budget.md), plus data options.
 DATASETS = {
-    'digits': dict(suffix='digits', options={}),
-    'fashion-mnist': dict(suffix='fashion_mnist', options={
-        'train_dataloader.dataset.indices': 10000, 'train_cfg.max_epochs': 10,
-        'param_scheduler.milestones': [6, 8, 9]}),
+    'digits': dict(suffix='digits', epochs=15, options={}),
+    'fashion-mnist': dict(suffix='fashion_mnist', epochs=10, options={
+        'train_dataloader.dataset.indices': 10000}),
 }
+
+
+def scaled_schedule(epochs: int, searches: bool) -> dict:
+    """Config options that train for ``epochs`` as the budget study scales the CIFAR recipe:
+    lr steps (x0.1) at 62.5 %, 75 % and 87.5 % of the run, the SoKD search (``searches``: the
+    config has one) during its first 1/12, rounded up."""
+    options = {'train_cfg.max_epochs': epochs,
+               'param_scheduler.milestones': [round(epochs * f) for f in (0.625, 0.75, 0.875)]}
+    if searches:
+        options['model.search_epochs'] = -(-epochs // 12)
+    return options
+
+
+TEACHERS = [('teacher_resnet20', 'vanilla/resnet20_{d}.py'),
+            ('teacher_resnet20_soteacher', 'soteacher/soteacher_resnet20_{d}.py')]
 # (run name, config, teacher run) of the students: the authors' SoKD on KD and FitNet, SoKD+
 # (what the Fashion-MNIST ablation kept), and KD from the SoTeacher teacher.
 STUDENTS = [
@@ -50,31 +68,38 @@ LIVE_DAM = [
 
 def demo_specs(epochs: int = None, seeds=(0, ), dataset: str = 'digits',
                data_root: str = None, live_dam: bool = False, fast: bool = True) -> list:
+    """The demo's runs: two teachers, then every student once per seed; ``epochs``: each
+    run's budget (default: the dataset's, ``DATASETS``), validated every epoch when given."""
+    from mmengine.config import Config
+
+    from sokd_mm.models.algorithms import planned_search_epochs
     d = DATASETS[dataset]['suffix']
+    budget = epochs or DATASETS[dataset]['epochs']
 
     def cfg(path: str) -> str:
         return osp.join(REPO, 'configs', path.format(d=d))
 
     opts = dict(DATASETS[dataset]['options'])
     if epochs is not None:
-        opts.update({'train_cfg.max_epochs': epochs, 'train_cfg.val_interval': 1})
+        opts['train_cfg.val_interval'] = 1
     opts['default_hooks.logger.interval'] = 10
     if data_root:
         opts.update({f'{loader}.dataset.data_root': data_root for loader in (
             'train_dataloader', 'val_dataloader', 'test_dataloader')})
-    specs = [
-        RunSpec('teacher_resnet20', cfg('vanilla/resnet20_{d}.py'), 'teacher', options=opts,
-                fast=fast),
-        RunSpec('teacher_resnet20_soteacher', cfg('soteacher/soteacher_resnet20_{d}.py'),
-                'teacher', options=opts, fast=fast),
-    ]
+
+    def options(config: str, **extra) -> dict:
+        searches = planned_search_epochs(Config.fromfile(config).model, budget) > 0
+        return dict(opts, **scaled_schedule(budget, searches), **extra)
+
+    specs = [RunSpec(name, cfg(config), 'teacher', options=options(cfg(config)), fast=fast)
+             for name, config in TEACHERS]
     students = STUDENTS + (LIVE_DAM if live_dam else [])
     for seed in seeds:
         # Seed 0 keeps the plain run names, so a 1-seed demo and a 3-seed one share those runs.
         suffix = '' if seed == 0 else f'_seed{seed}'
-        seed_opts = dict(opts, **{'randomness.seed': seed})
         specs += [RunSpec(name + suffix, cfg(config), 'student', teacher_from=teacher,
-                          options=seed_opts, fast=fast) for name, config, teacher in students]
+                          options=options(cfg(config), **{'randomness.seed': seed}), fast=fast)
+                  for name, config, teacher in students]
     return specs
 
 
@@ -83,7 +108,9 @@ def main(argv=None) -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--work-dir', help='default: work_dirs/demo (digits) or '
                         'work_dirs/demo_fashion_mnist')
-    parser.add_argument('--epochs', type=int, help='shorten every run (default: configs)')
+    parser.add_argument('--epochs', type=int,
+                        help='every run\'s budget, its schedule scaled to it (default: 15 on '
+                        'the digits, 10 on Fashion-MNIST)')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0],
                         help='train every student once per seed (default: 0)')
     parser.add_argument('--dataset', choices=sorted(DATASETS), default='digits')
