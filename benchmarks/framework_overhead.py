@@ -1,8 +1,11 @@
 """Framework overhead: the same FitNet ResNet56 -> ResNet20 training step (same models, batch
 64, same data in memory) through our config and MMEngine's runner, and through a plain
 PyTorch step written here, run alternately on the same batches (each on its own copy of the
-networks). Target: ratio <= 1.05. Also the CIFAR pipeline's throughput (images/s, 2 workers)
-against what the training step consumes.
+networks). Target: ratio <= 1.05. On a CPU also a *real run* (``real_run``): ``tools/train.py``
+started as a user starts it, its per-iteration times read from its log, against the plain
+step in a process of its own, alternately, with the config's loader workers and with none
+(target <= 1.10). Also the CIFAR pipeline's throughput (images/s, 2 workers) against what the
+training step consumes.
 
     python benchmarks/framework_overhead.py [--steps 30] [--warmup 5] [--device all|cpu|cuda]
         [--amp] [--out benchmarks/results/framework_overhead.json]
@@ -39,6 +42,7 @@ class PlainStep:
         self.student = copy.deepcopy(model.architecture)
         self.teacher = copy.deepcopy(model.teacher)
         self.connector = copy.deepcopy(model.distiller.connectors['hint_connector'])
+        # The hint of the config: stage 2 (the authors' FitNet geometry).
         # The modes SingleTeacherDistill trains in (teacher_norm_eval=True). An earlier version
         # of this benchmark reused the runner's modules after runner.train(), which leaves the
         # student in eval mode: its BN skipped batch statistics and the plain loop looked
@@ -53,9 +57,9 @@ class PlainStep:
         self.device, self.amp = device, amp
         self.scaler = torch.amp.GradScaler(enabled=amp)
         self.feats = {}
-        self.student.backbone.layer3.register_forward_hook(
+        self.student.backbone.layer2.register_forward_hook(
             lambda m, i, o: self.feats.__setitem__('s', o))
-        self.teacher.backbone.layer3.register_forward_hook(
+        self.teacher.backbone.layer2.register_forward_hook(
             lambda m, i, o: self.feats.__setitem__('t', o))
 
     def __call__(self, data_batch: dict) -> None:
@@ -190,6 +194,80 @@ def measure(root: str, device: str, amp: bool, steps: int, warmup: int) -> dict:
                 by_order=dict(plain_first=medians(True), runner_first=medians(False)), **peaks)
 
 
+def real_run_times(root: str, iters: int, extra=()) -> list:
+    """Per-iteration seconds of a real ``tools/train.py`` FitNet run as a user starts it (the
+    config's loaders, hooks, logging and checks; a random teacher, since no checkpoint can be
+    downloaded here), read from its log (``vis_data/scalars.json``: MMEngine's ``time`` of
+    every iteration, data loading included)."""
+    import subprocess
+    from sokd_mm.apis.run_records import scalar_records
+    work = tempfile.mkdtemp()
+    options = [f'{loader}.dataset.data_root={root}' for loader in
+               ('train_dataloader', 'val_dataloader', 'test_dataloader')]
+    options += [f'{loader}.dataset.check_md5=False' for loader in
+                ('train_dataloader', 'val_dataloader', 'test_dataloader')]
+    options += ['model.teacher_ckpt=None', 'model.allow_random_teacher=True',
+                'train_cfg.max_epochs=1', 'default_hooks.logger.interval=1',
+                'log_processor.window_size=1',
+                f'train_dataloader.dataset.indices={iters * 64}', *extra]
+    subprocess.run([sys.executable, osp.join(REPO, 'tools', 'train.py'), CONFIG,
+                    '--work-dir', work, '--no-validate', '--cfg-options', *options],
+                   check=True, capture_output=True)
+    return [r['time'] for r in scalar_records(work) if 'time' in r and 'loss' in r]
+
+
+def plain_step_times(root: str, steps: int) -> list:
+    """Per-iteration seconds of the plain PyTorch FitNet step (``PlainStep``) on the same data,
+    in a fresh process of its own: what the real run is compared with."""
+    import subprocess
+    code = (f'import sys; sys.path.insert(0, {REPO!r}); from benchmarks.framework_overhead '
+            f'import _plain_times; print(_plain_times({root!r}, {steps}))')
+    out = subprocess.run([sys.executable, '-c', code], check=True, capture_output=True,
+                         text=True).stdout.strip().splitlines()[-1]
+    return [float(t) for t in out.strip('[]').split(',')]
+
+
+def _plain_times(root: str, steps: int) -> list:
+    from mmengine.config import Config
+    from mmengine.registry import DefaultScope
+    from mmengine.runner import Runner
+    from mmrazor.registry import MODELS
+    cfg = Config.fromfile(CONFIG)
+    cfg.model.update(teacher_ckpt=None, allow_random_teacher=True)
+    cfg.model.pop('_scope_', None)
+    with DefaultScope.overwrite_default_scope('mmrazor'):
+        model = MODELS.build(cfg.model)
+    cfg.train_dataloader.dataset.update(data_root=root, check_md5=False)
+    cfg.train_dataloader.update(num_workers=0, persistent_workers=False)
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        loader = Runner.build_dataloader(cfg.train_dataloader)
+    batches = [b for _, b in zip(range(steps), loader)]
+    step, times = PlainStep(model, 'cpu', False), []
+    for batch in batches:
+        start = time.perf_counter()
+        step(batch)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def real_run(root: str, iters: int, warmup: int) -> dict:
+    """A real FitNet run's median iteration against the plain step's (each in its own
+    process, alternately, twice), and the same run with the loaders' workers set to 0."""
+    rounds = {'real': [], 'plain': [], 'real_workers_0': []}
+    for _ in range(2):
+        rounds['plain'] += plain_step_times(root, iters)[warmup:]
+        rounds['real'] += real_run_times(root, iters)[warmup:]
+        rounds['real_workers_0'] += real_run_times(root, iters, [
+            'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False'])[warmup:]
+    med = {k: statistics.median(v) for k, v in rounds.items()}
+    return dict(real_median_s=med['real'], plain_median_s=med['plain'],
+                real_workers_0_median_s=med['real_workers_0'],
+                ratio=med['real'] / med['plain'],
+                ratio_workers_0=med['real_workers_0'] / med['plain'], target_ratio=1.10,
+                meets_target=med['real'] / med['plain'] <= 1.10, iterations=iters,
+                warmup=warmup)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--steps', type=int, default=30)
@@ -210,11 +288,12 @@ def main(argv=None) -> None:
     root = tempfile.mkdtemp()
     write_cifar(root, 2048)
     runs = [measure(root, device, amp, args.steps, args.warmup) for device, amp in settings]
+    real = real_run(root, 32, args.warmup) if not torch.cuda.is_available() else None
     throughput = loader_throughput(root)
     slowest_demand = max(64 / r['runner_median_s'] for r in runs)
     write_json(args.out, dict(
         benchmark='framework_overhead', step='FitNet resnet56->resnet20, batch 64',
-        machine=machine(), runs=runs, loader_images_per_s=throughput,
+        machine=machine(), runs=runs, real_run=real, loader_images_per_s=throughput,
         step_demand_images_per_s=slowest_demand, loader_is_bottleneck=throughput < slowest_demand,
         steps=args.steps, warmup=args.warmup))
 
