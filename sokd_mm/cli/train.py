@@ -20,6 +20,7 @@ from sokd_mm.apis import (apply_fast_runtime, check_data_folders, check_loss_wei
                           check_num_classes, device_loop_settings, explain_build_error,
                           close_process_group, fit_crd_memory, load_config, prepare_distributed,
                           teacher_from_checkpoint, total_batch_note)
+from sokd_mm.apis.cpu_workers import fit_cpu_workers  # noqa: E402
 from sokd_mm.apis.run_identity import check_resume_settings  # noqa: E402
 from sokd_mm.engine.hooks import (NonFiniteLossError, PreemptionHook,  # noqa: E402
                                   TrainingPreempted)
@@ -84,6 +85,9 @@ def build_config(args: argparse.Namespace) -> Config:
         apply_fast_runtime(cfg, bf16=torch.cuda.is_available() and not args.no_bf16)
     elif args.no_bf16:
         raise SystemExit('Error: --no-bf16 only applies with --fast.')
+    for note in fit_cpu_workers(cfg, args.cfg_options):
+        if int(os.environ.get('RANK', 0)) == 0:
+            print(f'Note: {note}.', file=sys.stderr, flush=True)
     if (cfg.get('train_cfg') or {}).get('type') == 'DeviceResidentTrainLoop':
         device_loop_settings(cfg)  # a config (or --cfg-options) naming the loop itself
     if args.no_validate:
