@@ -60,6 +60,12 @@ def rows() -> List[str]:
         lines.append(f"| `framework_overhead.py` | {over['step']} through the runner / plain "
                      f"PyTorch step | {_verdict(run['ratio'], run['target_ratio'])} | "
                      f'{_where(over)} |')
+    real = over.get('real_run')
+    if real:
+        lines.append(f"| `framework_overhead.py` | a real `tools/train.py` FitNet run (from its "
+                     f"log) / plain PyTorch step | {_verdict(real['ratio'], real['target_ratio'])}"
+                     f"; the config's 2 loader workers forced: "
+                     f"{real['ratio_config_workers']:.2f}x | {_where(over)} |")
     if over:
         lines.append(f"| `framework_overhead.py` | CIFAR loader (2 workers) / the step's demand "
                      f"| {over['loader_images_per_s']:.0f} / "
