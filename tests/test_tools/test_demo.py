@@ -106,3 +106,20 @@ def test_both_panels_of_the_training_curves_name_their_runs(tmp_path):
     for ax in fig.axes:  # the loss panel and the accuracy panel
         assert [t.get_text() for t in ax.get_legend().get_texts()] == [
             'teacher_a (teacher)', 'student_b (student)']
+
+
+def test_the_demo_plan_scales_every_schedule_to_its_budget():
+    """The default plan trains each config for 15 epochs by the budget study's rule: lr steps
+    at 62.5/75/87.5 %, the SoKD search (where the config has one) in the first 1/12."""
+    import sys
+    sys.path.insert(0, osp.join(REPO, 'tools'))
+    import demo
+    specs = {s.name: s.options for s in demo.demo_specs()}
+    assert all(o['train_cfg.max_epochs'] == 15 and o['param_scheduler.milestones'] == [9, 11, 13]
+               for o in specs.values())
+    assert specs['student_resnet8_sokd_fitnet']['model.search_epochs'] == 2
+    assert specs['student_resnet8_sokd_kd']['model.search_epochs'] == 2
+    # SoKD+ searches nothing, and nothing else is SoKD.
+    assert [n for n, o in specs.items() if 'model.search_epochs' in o] == [
+        'student_resnet8_sokd_fitnet', 'student_resnet8_sokd_kd']
+    assert demo.demo_specs(epochs=60)[0].options['param_scheduler.milestones'] == [38, 45, 52]
