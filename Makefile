@@ -29,7 +29,11 @@ lint: venv
 # The linter first: a style error fails in seconds, not after the suite. One pytest worker per
 # core (pytest-xdist): most tests start training processes of one thread each. Tests that
 # share a costly module fixture are grouped onto one worker (xdist_group).
+# yapf (imported by mmengine's Config) caches its grammar pickle in the user's cache on first
+# import and renames the file before it is flushed: workers starting together on a fresh machine
+# read it half-written (EOFError at collection). One import first writes it whole.
 test: lint
+	$(PY) -c "import yapf"
 	$(PY) -m pytest tests -q -p no:cacheprovider -n auto --dist loadgroup
 
 clean-venv:
