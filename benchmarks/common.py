@@ -21,20 +21,23 @@ def machine() -> Dict:
 
 
 def time_steps(step: Callable[[], None], warmup: int, steps: int, cuda: bool) -> Dict:
-    """Median/mean seconds of ``step`` over ``steps`` calls after ``warmup`` calls."""
+    """Median/mean wall seconds of ``step`` over ``steps`` calls after ``warmup`` calls, and the
+    median CPU seconds of this process (all its threads) per call."""
     for _ in range(warmup):
         step()
-    times = []
+    times, cpu = [], []
     for _ in range(steps):
         if cuda:
             torch.cuda.synchronize()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         step()
         if cuda:
             torch.cuda.synchronize()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     return dict(median_s=statistics.median(times), mean_s=statistics.mean(times),
-                min_s=min(times), steps=steps, warmup=warmup)
+                min_s=min(times), cpu_median_s=statistics.median(cpu), steps=steps,
+                warmup=warmup)
 
 
 def write_json(path: str, payload: Dict) -> None:

@@ -90,9 +90,7 @@ class SoKDDistill(StrictTeacherDistill):
         return list(self.distiller.augmenters.parameters())
 
     def _teacher_pass(self, inputs, data_samples) -> None:
-        self.distiller.set_deliveries_override(False)
-        with self.distiller.teacher_recorders, self.distiller.deliveries, torch.no_grad():
-            self.teacher(inputs, data_samples, mode='loss')
+        self.run_frozen_teacher(inputs, data_samples)
 
     def _student_objective(self, inputs, data_samples) -> Dict[str, torch.Tensor]:
         """The student's losses given the teacher features recorded last."""

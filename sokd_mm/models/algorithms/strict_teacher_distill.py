@@ -6,12 +6,15 @@ that the student then learns from. Here the checkpoint must match the teacher ex
 mismatch stops the run naming the first missing/unexpected keys and how to fix it.
 """
 from collections import OrderedDict
+from contextlib import nullcontext
 from typing import Dict, Mapping, Optional
 
 import torch
 from mmengine.runner.checkpoint import CheckpointLoader
 from mmrazor.models import SingleTeacherDistill
+from mmrazor.models.utils import add_prefix
 
+from .teacher_early_exit import TeacherEarlyExit, frozen_teacher_forward
 from sokd_mm.errors import ConfigError, SokdError
 from sokd_mm.registry import DISTILL_MODELS
 
@@ -99,16 +102,25 @@ class StrictTeacherDistill(SingleTeacherDistill):
         student_loss_weight: weight of the student's own task loss (``w_ce``). It lives here,
             not in the student's head config, so that swapping the student keeps it
             (RepDistiller's KD uses 0.1 with KD weight 0.9; the SoTeacher runs 0.5 / 0.5).
+        teacher_early_exit: stop a frozen teacher's forward after the last module the
+            distiller records (``teacher_early_exit.py``; same losses and gradients, a FitNet
+            step at ResNet56's layer2 skips a third of the teacher). False runs it whole, as
+            mmrazor does.
     """
 
     def __init__(self, teacher_ckpt: Optional[str] = None, allow_random_teacher: bool = False,
                  student_loss_weight: float = 1.0, teacher_from_checkpoint: bool = False,
-                 **kwargs) -> None:
+                 teacher_early_exit: bool = True, **kwargs) -> None:
         if not isinstance(student_loss_weight, (int, float)) or student_loss_weight < 0:
             raise ConfigError('model.student_loss_weight must be a number >= 0, got '
                              f'{student_loss_weight!r}')
         super().__init__(teacher_ckpt=None, **kwargs)
         self.student_loss_weight = float(student_loss_weight)
+        self._teacher_exit = None
+        if teacher_early_exit and not self.teacher_trainable:
+            self._teacher_exit = TeacherEarlyExit(
+                self.teacher, getattr(self.distiller, 'teacher_recorders', None),
+                bool(getattr(getattr(self.distiller, 'deliveries', None), 'deliveries', None)))
         if teacher_ckpt:
             load_teacher_strictly(self.teacher, teacher_ckpt)
             self.teacher._is_init = True  # keep init_weights() from overwriting it
@@ -133,8 +145,34 @@ class StrictTeacherDistill(SingleTeacherDistill):
             return losses
         return {k: v * self.student_loss_weight if 'loss' in k else v for k, v in losses.items()}
 
+    def run_frozen_teacher(self, batch_inputs: torch.Tensor, data_samples=None) -> None:
+        """The frozen teacher's forward under the teacher recorders and deliveries."""
+        self.distiller.set_deliveries_override(False)
+        with self.distiller.teacher_recorders, self.distiller.deliveries:
+            frozen_teacher_forward(self.teacher, self._teacher_exit, batch_inputs, data_samples)
+
+    def _frozen_teacher_loss(self, batch_inputs: torch.Tensor, data_samples=None) -> dict:
+        # mmrazor's SingleTeacherDistill.loss for a frozen teacher, whose teacher call runs the
+        # whole network: the same steps with the teacher run by run_frozen_teacher.
+        self.run_frozen_teacher(batch_inputs, data_samples)
+        self.distiller.set_deliveries_override(True)
+        with self.distiller.student_recorders, self.distiller.deliveries:
+            if self.calculate_student_loss:
+                losses = add_prefix(self.student(batch_inputs, data_samples, mode='loss'),
+                                    'student')
+            else:
+                losses = {}
+                with nullcontext() if self.student_trainable else torch.no_grad():
+                    self.student(batch_inputs, data_samples, mode='loss')
+        if not self.distillation_stopped:
+            losses.update(add_prefix(self.distiller.compute_distill_losses(), 'distill'))
+        return losses
+
     def loss(self, batch_inputs: torch.Tensor, data_samples=None) -> dict:
-        losses = super().loss(batch_inputs, data_samples)
+        if self._teacher_exit is None:
+            losses = super().loss(batch_inputs, data_samples)
+        else:
+            losses = self._frozen_teacher_loss(batch_inputs, data_samples)
         student = self.scale_student_losses(
             {k[len('student.'):]: v for k, v in losses.items() if k.startswith('student.')})
         losses.update({f'student.{k}': v for k, v in student.items()})
