@@ -55,6 +55,18 @@ def rows() -> List[str]:
                          f"batch {sokd['batch']} | "
                          f"{_verdict(ratio['time_ratio'], ratio['target_time_ratio'])}{extra} | "
                          f'{_where(sokd)} |')
+    peer = _load('peer_sokd_step')
+    labels = dict(fitnet='FitNet step', sokd_after_search='SoKD step after the search',
+                  sokd_search='SoKD search step (reference mode / their Architect)')
+    for key, label in labels.items():
+        ratio = peer.get('ratios', {}).get(key)
+        if ratio:
+            wall = (_verdict(ratio['time_ratio'], ratio['target_time_ratio'])
+                    if ratio.get('target_time_ratio') else f"{ratio['time_ratio']:.2f}x")
+            lines.append(f"| `peer_sokd_step.py` | ours / the SoKD authors' code, {label}, "
+                         f"{peer['pair']} batch {peer['batch']} | {wall}; CPU time "
+                         f"{ratio['cpu_time_ratio']:.2f}x; FLOPs {ratio['flops_ratio']:.2f}x | "
+                         f'{_where(peer)} |')
     over = _load('framework_overhead')
     for run in over.get('runs', []):
         lines.append(f"| `framework_overhead.py` | {over['step']} through the runner / plain "
