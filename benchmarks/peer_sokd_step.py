@@ -38,7 +38,7 @@ import torch  # noqa: E402
 
 from benchmarks.common import machine, time_steps, write_json  # noqa: E402
 from benchmarks.sokd_step import build as build_ours  # noqa: E402
-from benchmarks.sokd_step import host_waits_and_flops  # noqa: E402
+from benchmarks.sokd_step import host_waits_and_flops, train_step  # noqa: E402
 
 # name: (our variant in benchmarks/sokd_step.py, their trainer, epoch given to it)
 PAIRS = {
@@ -168,22 +168,13 @@ def make_batch(seed: int = 0):
 
 def our_step(variant: str, batch, their_core) -> Callable[[], None]:
     """Our step of ``variant`` with their student's and teacher's weights."""
-    from mmengine.logging import MessageHub
     from sokd_mm.utils.convert_repdistiller import convert_state_dict
     torch.manual_seed(0)
     model, wrapper = build_ours(variant, 'cpu')
     for ours, theirs, arch in ((model.architecture, their_core.student, 'resnet20'),
                                (model.teacher, their_core.teacher, 'resnet56')):
         ours.load_state_dict(convert_state_dict(arch, theirs.state_dict(), ours.state_dict()))
-    searching = variant.startswith('sokd_search')
-    hub = MessageHub.get_current_instance()
-
-    def step():
-        hub.update_info('epoch', 0 if searching else 10**6)
-        hub.update_info('max_epochs', 240)
-        model.train_step(batch, wrapper)
-
-    return step
+    return train_step(model, wrapper, batch, variant.startswith('sokd_search'))
 
 
 def main(argv=None) -> None:

@@ -74,7 +74,6 @@ def build(variant: str, device: str):
 
 
 def make_step(variant: str, device: str):
-    from mmengine.logging import MessageHub
     from mmpretrain.structures import DataSample
     model, wrapper = build(variant, device)
     torch.manual_seed(0)
@@ -83,7 +82,12 @@ def make_step(variant: str, device: str):
     data = dict(inputs=torch.randint(0, 256, (64, 3, 32, 32), dtype=torch.uint8),
                 data_samples=[DataSample(metainfo=dict(sample_idx=i)).set_gt_label(i % 100)
                               for i in range(64)])
-    searching = VARIANTS[variant][2]
+    return train_step(model, wrapper, data, VARIANTS[variant][2])
+
+
+def train_step(model, wrapper, data: dict, searching: bool):
+    """One training step of ``model`` on ``data``, in the search or after it."""
+    from mmengine.logging import MessageHub
     hub = MessageHub.get_current_instance()
 
     def step():

@@ -66,20 +66,16 @@ def test_fitnet_teacher_skips_what_follows_its_hint_with_the_same_losses_and_gra
     assert early._teacher_exit.stop == 'backbone.layer2'
 
 
-def test_sokd_teacher_stops_after_its_hint_too():
-    model = build(SOKD)
+@pytest.mark.parametrize('config,stop,layer3_calls', [
+    (SOKD, 'backbone.layer2', 1),  # SoKD's hint: the teacher stops there too
+    (KD, 'head.fc', 2),  # read at its logits: the whole backbone runs every step
+])
+def test_the_teacher_stops_after_the_last_module_its_recorders_read(config, stop, layer3_calls):
+    model = build(config)
     layer3 = count_calls(model.teacher.backbone.layer3)
     for seed in range(2):
         model(**batch(model, seed), mode='loss')
-    assert len(layer3) == 1 and model._teacher_exit.stop == 'backbone.layer2'
-
-
-def test_a_teacher_read_at_its_logits_runs_whole():
-    model = build(KD)
-    layer3 = count_calls(model.teacher.backbone.layer3)
-    for seed in range(2):
-        model(**batch(model, seed), mode='loss')
-    assert len(layer3) == 2 and model._teacher_exit.stop == 'head.fc'
+    assert len(layer3) == layer3_calls and model._teacher_exit.stop == stop
 
 
 @pytest.mark.parametrize('why', ['norm_in_training', 'method_recorder'])
