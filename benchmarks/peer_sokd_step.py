@@ -135,8 +135,8 @@ def their_step(lib: Dict, trainer: str, epoch: int, batch, seed: int = 0) -> Tup
     distiller = torch.nn.DataParallel(core.cuda())  # as their tools/train.py wraps it
     # Their trainers' __init__ opens log directories and a SummaryWriter; the step needs only
     # the distiller, the optimizer (their init_optimizer), the config and the Architect.
-    runner = (lib['DFKDTrainer'] if trainer == 'dfkd' else lib['BaseTrainer']).__new__(
-        lib['DFKDTrainer'] if trainer == 'dfkd' else lib['BaseTrainer'])
+    trainer_cls = lib['DFKDTrainer'] if trainer == 'dfkd' else lib['BaseTrainer']
+    runner = trainer_cls.__new__(trainer_cls)
     runner.cfg, runner.distiller = cfg, distiller
     runner.optimizer = lib['BaseTrainer'].init_optimizer(runner, cfg)
     if trainer == 'dfkd':
