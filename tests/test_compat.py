@@ -58,3 +58,32 @@ def test_env_report_says_processes_not_gpus(tmp_path):
     assert 'processes (world size): 1' in out and 'GPU number' not in out
     assert '"FileClient" will be deprecated' not in out
     assert 'mmcv-lite' not in out
+
+
+
+def test_config_text_is_formatted_once_per_content_and_matches_yapf():
+    """pretty_text formats a config once, however often a run asks (log, dump, checkpoints),
+    gives yapf's own text, and is formatted anew when the config changes."""
+    import sokd_mm  # noqa: F401
+    import mmengine.config.config as config_module
+    from mmengine.config import Config
+    from tests.conftest import REPO
+    from yapf.yapflib.yapf_api import FormatCode
+    memoized = config_module.FormatCode
+    assert memoized.__wrapped__ is FormatCode
+    cfg = Config.fromfile(f'{REPO}/configs/sokd/sokd_fitnet_r20_r8_digits.py')
+    saved = memoized.cache.copy()
+    memoized.cache.clear()
+    try:
+        first = cfg.pretty_text
+        [((text, _, kwargs), (formatted, _))] = memoized.cache.items()
+        style = dict(eval(kwargs))['style_config']
+        assert formatted == first == FormatCode(text, style_config=style)[0]  # yapf's text
+        assert cfg.pretty_text == first and len(memoized.cache) == 1  # asked again: reused
+        cfg.merge_from_dict({'train_cfg.max_epochs': 7})
+        changed = cfg.pretty_text
+        assert 'max_epochs=7' in changed and 'max_epochs=7' not in first
+        assert len(memoized.cache) == 2
+    finally:
+        memoized.cache.clear()
+        memoized.cache.update(saved)
