@@ -15,9 +15,45 @@ def machine() -> Dict:
     info = dict(platform=platform.platform(), python=platform.python_version(),
                 torch=torch.__version__, cpu_count=os.cpu_count(),
                 threads=torch.get_num_threads(), cuda=torch.cuda.is_available())
+    info.update(cpu=cpu_model(), cpu_capability=torch.backends.cpu.get_cpu_capability(),
+                conv_gflops_per_thread=round(conv_gflops_per_thread(), 1))
     if torch.cuda.is_available():
         info['gpu'] = torch.cuda.get_device_name(0)
     return info
+
+
+def cpu_model() -> str:
+    """The CPU's name with its family/model numbers: VMs often report only 'AMD EPYC', and
+    the numbers tell one generation (and its speed per thread) from another."""
+    fields = {}
+    try:
+        for line in open('/proc/cpuinfo'):
+            key, _, value = line.partition(':')
+            fields.setdefault(key.strip(), value.strip())
+    except OSError:
+        return platform.processor() or 'unknown'
+    return (f"{fields.get('model name', 'unknown')} (family {fields.get('cpu family', '?')}, "
+            f"model {fields.get('model', '?')})")
+
+
+def conv_gflops_per_thread(seconds: float = 1.0) -> float:
+    """Forward+backward GFLOP/s of a ResNet-CIFAR-sized 3x3 convolution on one CPU thread:
+    the machine's speed in the unit the training steps are made of, so that absolute times
+    measured on two machines can be compared (ratios between steps need no such help)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        conv = torch.nn.Conv2d(32, 32, 3, padding=1, bias=False)
+        x = torch.randn(64, 32, 16, 16, requires_grad=True)
+        flops = 3 * 2 * 64 * 32 * 32 * 9 * 16 * 16  # forward, input and weight gradients
+        conv(x).sum().backward()
+        start, n = time.perf_counter(), 0
+        while time.perf_counter() - start < seconds:
+            conv(x).sum().backward()
+            n += 1
+        return flops * n / (time.perf_counter() - start) / 1e9
+    finally:
+        torch.set_num_threads(threads)
 
 
 def time_steps(step: Callable[[], None], warmup: int, steps: int, cuda: bool) -> Dict:

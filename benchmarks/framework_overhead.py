@@ -59,8 +59,6 @@ class PlainStep:
         self.feats = {}
         self.student.backbone.layer2.register_forward_hook(
             lambda m, i, o: self.feats.__setitem__('s', o))
-        self.teacher.backbone.layer2.register_forward_hook(
-            lambda m, i, o: self.feats.__setitem__('t', o))
 
     def __call__(self, data_batch: dict) -> None:
         x = torch.stack(data_batch['inputs']).to(self.device)
@@ -68,7 +66,10 @@ class PlainStep:
         y = torch.cat([s.gt_label for s in data_batch['data_samples']]).to(self.device)
         with torch.autocast(self.device.split(':')[0], enabled=self.amp):
             with torch.no_grad():
-                self.teacher.extract_feat(x)
+                # Up to the hint only, as the distiller's frozen teacher runs (its early
+                # exit): layer3 and the head would feed nothing.
+                t = self.teacher.backbone
+                self.feats['t'] = t.layer2(t.layer1(t.relu(t.norm1(t.conv1(x)))))
             logits = self.student.head(self.student.extract_feat(x))
             loss = F.cross_entropy(logits, y) + 100 * F.mse_loss(
                 self.connector(self.feats['s']), self.feats['t'])
