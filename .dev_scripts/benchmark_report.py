@@ -19,6 +19,9 @@ def _where(data: dict) -> str:
     meta = data.get('meta', {})
     device = machine.get('gpu') or f"{machine.get('cpu_count', '?')}-core CPU, " \
         f"{machine.get('threads', '?')} thread(s)"
+    if not machine.get('gpu') and 'conv_gflops_per_thread' in machine:
+        # absolute times from two CPUs compare through their speed per thread
+        device += f" ({machine['conv_gflops_per_thread']:.0f} conv GFLOP/s per thread)"
     return f"{device}; torch {machine.get('torch', '?')}; {meta.get('date', 'date not recorded')}"
 
 

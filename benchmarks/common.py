@@ -36,22 +36,29 @@ def cpu_model() -> str:
             f"model {fields.get('model', '?')})")
 
 
-def conv_gflops_per_thread(seconds: float = 1.0) -> float:
-    """Forward+backward GFLOP/s of a ResNet-CIFAR-sized 3x3 convolution on one CPU thread:
-    the machine's speed in the unit the training steps are made of, so that absolute times
-    measured on two machines can be compared (ratios between steps need no such help)."""
+def conv_gflops_per_thread(warmup_s: float = 1.0, windows: int = 5,
+                           window_s: float = 0.3) -> float:
+    """Forward+backward GFLOP/s of a ResNet-CIFAR-sized 3x3 convolution on one CPU thread, the
+    median of ``windows`` timed windows after ``warmup_s`` of the same work (the first calls
+    set up oneDNN's kernels and read 25 % low): the machine's speed in the unit the training
+    steps are made of, so that absolute times measured on two machines can be compared
+    (ratios between steps need no such help)."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         conv = torch.nn.Conv2d(32, 32, 3, padding=1, bias=False)
         x = torch.randn(64, 32, 16, 16, requires_grad=True)
         flops = 3 * 2 * 64 * 32 * 32 * 9 * 16 * 16  # forward, input and weight gradients
-        conv(x).sum().backward()
-        start, n = time.perf_counter(), 0
-        while time.perf_counter() - start < seconds:
-            conv(x).sum().backward()
-            n += 1
-        return flops * n / (time.perf_counter() - start) / 1e9
+
+        def run(seconds: float) -> float:
+            start, n = time.perf_counter(), 0
+            while time.perf_counter() - start < seconds:
+                conv(x).sum().backward()
+                n += 1
+            return flops * n / (time.perf_counter() - start) / 1e9
+
+        run(warmup_s)
+        return statistics.median(run(window_s) for _ in range(windows))
     finally:
         torch.set_num_threads(threads)
 

@@ -60,7 +60,8 @@ class PlainStep:
         self.student.backbone.layer2.register_forward_hook(
             lambda m, i, o: self.feats.__setitem__('s', o))
 
-    def __call__(self, data_batch: dict) -> None:
+    def loss(self, data_batch: dict) -> torch.Tensor:
+        """The FitNet loss of the batch: cross-entropy + 100 * MSE(connector(hint_s), hint_t)."""
         x = torch.stack(data_batch['inputs']).to(self.device)
         x = (x.float() - self.mean) / self.std
         y = torch.cat([s.gt_label for s in data_batch['data_samples']]).to(self.device)
@@ -69,10 +70,13 @@ class PlainStep:
                 # Up to the hint only, as the distiller's frozen teacher runs (its early
                 # exit): layer3 and the head would feed nothing.
                 t = self.teacher.backbone
-                self.feats['t'] = t.layer2(t.layer1(t.relu(t.norm1(t.conv1(x)))))
+                self.feats['t'] = t.layer2(t.layer1(t.relu(t.bn1(t.conv1(x)))))
             logits = self.student.head(self.student.extract_feat(x))
-            loss = F.cross_entropy(logits, y) + 100 * F.mse_loss(
+            return F.cross_entropy(logits, y) + 100 * F.mse_loss(
                 self.connector(self.feats['s']), self.feats['t'])
+
+    def __call__(self, data_batch: dict) -> None:
+        loss = self.loss(data_batch)
         self.opt.zero_grad()
         self.scaler.scale(loss).backward()
         self.scaler.step(self.opt)
