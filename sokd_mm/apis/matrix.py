@@ -51,7 +51,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 from mmengine.config import Config
 
@@ -60,7 +60,8 @@ from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text, checkp
 from sokd_mm.apis.method_catalogue import REFERENCE, REFERENCE_COLUMNS, table_rank
 from sokd_mm.apis.run_records import (finished_runs, last_validation, scalar_records, seed_stats,
                                       validation_top1_at)
-from sokd_mm.errors import RunFailedError, SokdError, SpecError
+from sokd_mm.errors import RunFailedError, SpecError
+from sokd_mm.apis.scheduler import finished_handle, run_scheduled
 from sokd_mm.utils.config_helpers import CONFIG_ROOT
 
 
@@ -374,6 +375,36 @@ def _future_checkpoint(spec: Config, cells: List[Cell], teacher: str) -> str:
     return osp.join(spec.work_dir, run.name, f'{choice}.pth')
 
 
+class _TrainProcess:
+    """A cell's ``tools/train.py`` process as a scheduler handle (``scheduler.run_scheduled``):
+    its output goes to ``<work_dir>/matrix_run.log``; ``result()`` is the finished cell's
+    result (``collect``), or a ``RunFailedError`` naming the log."""
+
+    def __init__(self, cmd: List[str], work_dir: str, env: Dict[str, str],
+                 collect: Callable[[], Dict]) -> None:
+        self.work_dir, self.collect = work_dir, collect
+        self.log = open(osp.join(work_dir, 'matrix_run.log'), 'a')
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+
+    def done(self) -> bool:
+        return self.proc.poll() is not None
+
+    def result(self) -> Dict:
+        code = self.proc.wait()
+        self.log.close()
+        if code != 0:
+            raise RunFailedError(f'{osp.basename(self.work_dir)} failed (exit {code}); see '
+                                 f'{self.work_dir}/matrix_run.log. Fix it and run the matrix '
+                                 'again: finished cells are kept.')
+        return self.collect()
+
+    def cancel(self) -> bool:
+        self.proc.terminate()
+        self.proc.wait()
+        self.log.close()
+        return True
+
+
 def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
                runs_per_gpu: Optional[int] = None, fast: bool = False) -> List[Dict]:
     """Run every unfinished cell of a SPEC, ``jobs`` at a time (``runs_per_gpu``: that many per
@@ -414,76 +445,41 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
         return list(results.values())
     os.makedirs(spec.work_dir, exist_ok=True)
     from .time_estimate import seconds_left
-    running: Dict[int, tuple] = {}   # slot -> (cell, process, log file, start time)
     plan_runs = {c.name: _planned(spec, c) for c in todo}
     measured: List[Dict] = []   # the cells that trained here, for the time estimate
-    done = 0
+    counts = dict(done=0, started=0)
     start, total = time.time(), len(todo)
 
-    def stop_all() -> None:
-        for _, other, other_log, _ in running.values():
-            other.terminate()
-            other.wait()
-            other_log.close()
-    while todo or running:
-        for slot in [s for s in range(jobs) if s not in running]:
-            ready = next((c for c in todo if (not c.teacher or c.teacher in results)
-                          and (not c.after or c.after in results)), None)
-            if ready is None:
-                break
-            todo.remove(ready)
-            work_dir = osp.join(spec.work_dir, ready.name)
-            if ready.after:  # reuses a finished teacher's run: nothing to train
-                _claim(spec, ready, results)
-                try:
-                    results[ready.name] = _finish_cell(spec, ready, work_dir)
-                except SpecError:
-                    stop_all()
-                    raise
-                done += 1
-                print(f'[done {done}/{total}] {ready.name}: '
-                      f'{results[ready.name]["checkpoint"]}', flush=True)
-                continue
-            teacher_ckpt = results[ready.teacher]['checkpoint'] if ready.teacher else None
-            _claim(spec, ready, results)
-            cmd = _command(spec, ready, work_dir, teacher_ckpt)
-            os.makedirs(work_dir, exist_ok=True)
-            log = open(osp.join(work_dir, 'matrix_run.log'), 'a')
-            print(f'[start {total - len(todo)}/{total}] {ready.name}: {shlex.join(cmd)}',
+    def start_cell(cell: Cell, slot: int):
+        work_dir = osp.join(spec.work_dir, cell.name)
+        counts['started'] += 1
+        _claim(spec, cell, results)
+        if cell.after:  # reuses a finished teacher's run: nothing to train
+            return finished_handle(_finish_cell(spec, cell, work_dir))
+        teacher_ckpt = results[cell.teacher]['checkpoint'] if cell.teacher else None
+        cmd = _command(spec, cell, work_dir, teacher_ckpt)
+        os.makedirs(work_dir, exist_ok=True)
+        print(f'[start {counts["started"]}/{total}] {cell.name}: {shlex.join(cmd)}', flush=True)
+        return _TrainProcess(cmd, work_dir, _slot_env(slot, jobs, gpus),
+                             lambda: _finish_cell(spec, cell, work_dir))
+
+    def finished(cell: Cell, result: Dict, seconds: float, running: Dict[str, float]) -> None:
+        counts['done'] += 1
+        if cell.after:
+            print(f'[done {counts["done"]}/{total}] {cell.name}: {result["checkpoint"]}',
                   flush=True)
-            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                    env=_slot_env(slot, jobs, gpus))
-            running[slot] = (ready, proc, log, time.time())
-        time.sleep(0.5)
-        for slot, (cell, proc, log, began) in list(running.items()):
-            code = proc.poll()
-            if code is None:
-                continue
-            log.close()
-            del running[slot]
-            work_dir = osp.join(spec.work_dir, cell.name)
-            if code != 0:
-                stop_all()
-                raise RunFailedError(f'{cell.name} failed (exit {code}); see '
-                                   f'{work_dir}/matrix_run.log. Fix it and run the matrix '
-                                   'again: finished cells are kept.')
-            try:
-                results[cell.name] = _finish_cell(spec, cell, work_dir)
-            except SokdError:
-                stop_all()
-                raise
-            run = plan_runs[cell.name]
-            measured.append(dict(name=cell.name, kind=run.kind, seconds=time.time() - began,
-                                 iterations=run.iterations,
-                                 search_iterations=run.search_iterations))
-            done += 1
-            now = time.time()
-            left = seconds_left(list(plan_runs.values()), measured,
-                                {c.name: now - t for c, _, _, t in running.values()}, jobs,
-                                done=set(results))
-            eta = f', about {left / 60:.0f} min left' if left is not None else ''
-            print(f'[done {done}/{total}] {cell.name}: top-1 {results[cell.name]["top1"]}; '
-                  f'{(now - start) / 60:.1f} min so far{eta}', flush=True)
+            return
+        run = plan_runs[cell.name]
+        measured.append(dict(name=cell.name, kind=run.kind, seconds=seconds,
+                             iterations=run.iterations, search_iterations=run.search_iterations))
+        left = seconds_left(list(plan_runs.values()), measured, running, jobs, done=set(results))
+        eta = f', about {left / 60:.0f} min left' if left is not None else ''
+        print(f'[done {counts["done"]}/{total}] {cell.name}: top-1 {result["top1"]}; '
+              f'{(time.time() - start) / 60:.1f} min so far{eta}', flush=True)
+
+    run_scheduled(todo, jobs, lambda cell: cell.name,
+                  lambda cell: [n for n in (cell.teacher, cell.after) if n], start_cell,
+                  finished, results)
     return list(results.values())
 
 

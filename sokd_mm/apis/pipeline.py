@@ -2,6 +2,7 @@
 worker processes with an even share of the CPU threads each (or in this process with
 ``jobs=1``), reuse finished runs, and collect their accuracies; the time left is estimated
 from the measured cost of each kind of run (``time_estimate``). Used by ``tools/demo.py``."""
+import contextlib
 import json
 import os
 import os.path as osp
@@ -15,6 +16,7 @@ from sokd_mm.apis.run_records import iteration_seconds, scalar_records, seed_sta
 from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text,
                                                      find_last_complete_checkpoint)
 from sokd_mm.models.algorithms import builds_sokd, planned_search_epochs
+from sokd_mm.apis.scheduler import finished_handle, run_scheduled
 
 
 @dataclass
@@ -222,8 +224,7 @@ def run_pipeline(specs: List[RunSpec], root: str, verbose: bool = False,
         print(f'\n=== [{order[spec.name]}/{len(specs)}] {spec.role} {spec.name} '
               f'({spec.config}){left_text()} ===', flush=True)
 
-    def finish(spec: RunSpec, result: Dict) -> None:
-        done[spec.name] = result
+    def finish(spec: RunSpec, result: Dict) -> None:  # the scheduler has put it in ``done``
         started.pop(spec.name, None)
         if result.get('seconds') and 'epochs' in result:  # reused runs: their recorded time
             plan_run = kinds[spec.name]
@@ -234,31 +235,27 @@ def run_pipeline(specs: List[RunSpec], root: str, verbose: bool = False,
         print(f"=== {spec.name}: top-1 {result['top1']:.2f}% ({result['seconds']:.0f} s)"
               f"{left_text()} ===", flush=True)
 
-    pending = list(specs)
-    if jobs <= 1:
-        for spec in pending:
-            announce(spec)
-            started[spec.name] = time.time()
-            finish(spec, run_one(spec, root, done, verbose))
-    else:
-        import multiprocessing
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-        threads = max(1, (os.cpu_count() or 1) // jobs)
-        running = {}
-        with ProcessPoolExecutor(max_workers=jobs,
-                                 mp_context=multiprocessing.get_context('spawn')) as pool:
-            while pending or running:
-                for spec in [s for s in pending if not s.teacher_from or s.teacher_from in done]:
-                    if len(running) >= jobs:
-                        break
-                    pending.remove(spec)
-                    announce(spec)
-                    started[spec.name] = time.time()
-                    running[pool.submit(_run_in_worker, spec, root, dict(done), verbose,
-                                        threads)] = spec
-                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                for future in finished:
-                    finish(running.pop(future), future.result())
+    def start(spec: RunSpec, slot: int):
+        announce(spec)
+        started[spec.name] = time.time()
+        if pool is None:  # in this process, one after the other
+            return finished_handle(run_one(spec, root, done, verbose))
+        return pool.submit(_run_in_worker, spec, root, dict(done), verbose, threads)
+
+    def needs(spec: RunSpec) -> List[str]:
+        return [spec.teacher_from] if spec.teacher_from else []
+
+    threads = max(1, (os.cpu_count() or 1) // max(jobs, 1))
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            pool = stack.enter_context(ProcessPoolExecutor(
+                max_workers=jobs, mp_context=multiprocessing.get_context('spawn')))
+        # ``done`` holds the scheduler's results: a student starts once its teacher is in it.
+        run_scheduled(specs, max(jobs, 1), lambda spec: spec.name, needs, start,
+                      lambda spec, result, seconds, running: finish(spec, result), done)
     done = {spec.name: done[spec.name] for spec in specs}  # plan order
     results = list(done.values())
     table = results_table(results)
