@@ -61,7 +61,7 @@ from sokd_mm.apis.method_catalogue import REFERENCE, REFERENCE_COLUMNS, table_ra
 from sokd_mm.apis.run_records import (finished_runs, last_validation, scalar_records, seed_stats,
                                       validation_top1_at)
 from sokd_mm.errors import RunFailedError, SpecError
-from sokd_mm.apis.scheduler import finished_handle, run_scheduled
+from sokd_mm.apis.scheduler import FinishedHandle, run_scheduled
 from sokd_mm.utils.config_helpers import CONFIG_ROOT
 
 
@@ -455,7 +455,7 @@ def run_matrix(spec_path: str, dry_run: bool = False, jobs: int = 1,
         counts['started'] += 1
         _claim(spec, cell, results)
         if cell.after:  # reuses a finished teacher's run: nothing to train
-            return finished_handle(_finish_cell(spec, cell, work_dir))
+            return FinishedHandle(_finish_cell(spec, cell, work_dir))
         teacher_ckpt = results[cell.teacher]['checkpoint'] if cell.teacher else None
         cmd = _command(spec, cell, work_dir, teacher_ckpt)
         os.makedirs(work_dir, exist_ok=True)

@@ -16,7 +16,7 @@ from sokd_mm.apis.run_records import iteration_seconds, scalar_records, seed_sta
 from sokd_mm.engine.hooks.safe_checkpoint_hook import (atomic_write_text,
                                                      find_last_complete_checkpoint)
 from sokd_mm.models.algorithms import builds_sokd, planned_search_epochs
-from sokd_mm.apis.scheduler import finished_handle, run_scheduled
+from sokd_mm.apis.scheduler import FinishedHandle, run_scheduled
 
 
 @dataclass
@@ -224,7 +224,8 @@ def run_pipeline(specs: List[RunSpec], root: str, verbose: bool = False,
         print(f'\n=== [{order[spec.name]}/{len(specs)}] {spec.role} {spec.name} '
               f'({spec.config}){left_text()} ===', flush=True)
 
-    def finish(spec: RunSpec, result: Dict) -> None:  # the scheduler has put it in ``done``
+    def finish(spec: RunSpec, result: Dict, seconds: float, running: Dict) -> None:
+        # the scheduler has put the result in ``done``; the run's own clock gives its time
         started.pop(spec.name, None)
         if result.get('seconds') and 'epochs' in result:  # reused runs: their recorded time
             plan_run = kinds[spec.name]
@@ -239,7 +240,7 @@ def run_pipeline(specs: List[RunSpec], root: str, verbose: bool = False,
         announce(spec)
         started[spec.name] = time.time()
         if pool is None:  # in this process, one after the other
-            return finished_handle(run_one(spec, root, done, verbose))
+            return FinishedHandle(run_one(spec, root, done, verbose))
         return pool.submit(_run_in_worker, spec, root, dict(done), verbose, threads)
 
     def needs(spec: RunSpec) -> List[str]:
@@ -254,8 +255,7 @@ def run_pipeline(specs: List[RunSpec], root: str, verbose: bool = False,
             pool = stack.enter_context(ProcessPoolExecutor(
                 max_workers=jobs, mp_context=multiprocessing.get_context('spawn')))
         # ``done`` holds the scheduler's results: a student starts once its teacher is in it.
-        run_scheduled(specs, max(jobs, 1), lambda spec: spec.name, needs, start,
-                      lambda spec, result, seconds, running: finish(spec, result), done)
+        run_scheduled(specs, max(jobs, 1), lambda spec: spec.name, needs, start, finish, done)
     done = {spec.name: done[spec.name] for spec in specs}  # plan order
     results = list(done.values())
     table = results_table(results)

@@ -5,7 +5,7 @@ depends on have finished; a failure stops the others and is raised.
 
 What starts an item is the caller's: ``start(item, slot)`` returns a handle with ``done()``,
 ``result()`` (the item's result, or the exception it failed with) and ``cancel()``, which a
-``concurrent.futures.Future`` already is (``finished_handle`` wraps a result at hand, for items
+``concurrent.futures.Future`` already is (``FinishedHandle`` wraps a result at hand, for items
 that need no process). mmengine has no scheduler of whole runs: its runner trains one.
 """
 import time
@@ -20,7 +20,7 @@ class PlanOrderError(SokdError, ValueError):
     """An item waits for a run that is not in the plan (or not before it)."""
 
 
-class finished_handle:
+class FinishedHandle:
     """The handle of an item that finished as it started (its result at hand)."""
 
     def __init__(self, result: Any) -> None:

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from sokd_mm.apis.scheduler import PlanOrderError, finished_handle, run_scheduled
+from sokd_mm.apis.scheduler import PlanOrderError, FinishedHandle, run_scheduled
 
 
 def _plan(pool, log, fail=None, seconds=0.05):
@@ -55,7 +55,7 @@ def test_runs_finished_before_count_as_done_and_instant_items_take_no_process():
     log = []
     with ThreadPoolExecutor(2) as pool:
         work = _plan(pool, log)
-        start = lambda item, slot: finished_handle('reused') if item[0] == 'r' else \
+        start = lambda item, slot: FinishedHandle('reused') if item[0] == 'r' else \
             work(item, slot)  # noqa: E731
         results, ended = _run([('s', ['t']), ('r', ['s'])], 2, start, results={'t': 'old'})
     assert results == {'t': 'old', 's': 'result of s', 'r': 'reused'}
@@ -86,6 +86,6 @@ def test_a_failed_run_stops_the_others_and_is_raised():
 
 def test_a_run_waiting_for_what_the_plan_does_not_run_is_refused_up_front():
     with pytest.raises(PlanOrderError, match=r"s needs \['teacher'\]"):
-        _run([('s', ['teacher'])], 1, lambda item, slot: finished_handle(None))
+        _run([('s', ['teacher'])], 1, lambda item, slot: FinishedHandle(None))
     with pytest.raises(PlanOrderError, match='wait for each other'):
-        _run([('a', ['b']), ('b', ['a'])], 1, lambda item, slot: finished_handle(None))
+        _run([('a', ['b']), ('b', ['a'])], 1, lambda item, slot: FinishedHandle(None))
